@@ -1,0 +1,60 @@
+using BertFineTune.Cli.Commands;
+using BertFineTune.Cli.Infrastructure;
+using BertFineTune.Diagnostics;
+using BertFineTune.Native;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace BertFineTune.Cli;
+
+/// <summary>The <c>bertft</c> command line: command registration and the one place that turns failures into exit codes.</summary>
+public static class BertftApp
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args is ["--version"] or ["-v"])
+        {
+            return VersionCommand.Print();
+        }
+
+        var app = new CommandApp();
+        app.Configure(Configure);
+        try
+        {
+            return await app.RunAsync(args);
+        }
+        catch (UserErrorException e)
+        {
+            ErrorOutput.Write(e.Errors);
+            return ExitCodes.UserError;
+        }
+        catch (CommandParseException e)
+        {
+            ErrorOutput.Write([new UserError("BFT000", e.Message + " Run 'bertft --help' for usage.")]);
+            return ExitCodes.UserError;
+        }
+        catch (CommandRuntimeException e)
+        {
+            ErrorOutput.Write([new UserError("BFT000", e.Message + " Run 'bertft --help' for usage.")]);
+            return ExitCodes.UserError;
+        }
+        catch (TorchNativeLoadException e)
+        {
+            Console.Error.WriteLine($"bertft: error BFT900: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("bertft: cancelled.");
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static void Configure(IConfigurator config)
+    {
+        config.SetApplicationName("bertft");
+        config.PropagateExceptions();
+        config.Settings.StrictParsing = true;
+        // Commands arrive with their issues; each registers here, one line each.
+    }
+}

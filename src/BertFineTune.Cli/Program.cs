@@ -1,0 +1,3 @@
+using BertFineTune.Cli;
+
+return await BertftApp.RunAsync(args);

@@ -1,0 +1,53 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BertFineTune.Models;
+
+/// <summary>
+/// The contract every architecture (<c>BertForSequenceClassification</c>, <c>DistilBertForSequenceClassification</c>,
+/// <c>RobertaForSequenceClassification</c>, <c>ModernBertForSequenceClassification</c>) fulfils, so that training,
+/// evaluation and inference never depend on a concrete architecture.
+/// </summary>
+/// <remarks>
+/// Parameter names (<c>named_parameters()</c>) are exactly Hugging Face's, prefixes included
+/// (<c>bert.encoder.layer.0.attention.self.query.weight</c>, <c>classifier.weight</c>).
+/// </remarks>
+public abstract class SequenceClassificationModel : nn.Module<ModelInputs, Tensor>
+{
+    protected SequenceClassificationModel(string name)
+        : base(name)
+    {
+    }
+
+    /// <summary>The <c>model_type</c> of config.json: <c>bert</c>, <c>distilbert</c>, <c>roberta</c>, <c>xlm-roberta</c> or <c>modernbert</c>.</summary>
+    public abstract string ModelType { get; }
+
+    /// <summary>Label names by id (<c>id2label</c>).</summary>
+    public abstract IReadOnlyList<string> Labels { get; }
+
+    public abstract ProblemType ProblemType { get; }
+
+    /// <summary>The longest sequence the position embeddings allow (for RoBERTa, <c>max_position_embeddings - 2</c>).</summary>
+    public abstract int MaxSequenceLength { get; }
+
+    /// <summary>Whether <see cref="ModelInputs.TokenTypeIds"/> is used.</summary>
+    public abstract bool UsesTokenTypeIds { get; }
+
+    /// <summary>Logits <c>[batch, num_labels]</c>, float32.</summary>
+    public abstract override Tensor forward(ModelInputs inputs);
+
+    /// <summary>The base model's last hidden state <c>[batch, seq, hidden]</c> (after <c>final_norm</c> for ModernBERT).</summary>
+    public abstract Tensor ForwardHidden(ModelInputs inputs);
+
+    /// <summary>
+    /// Mixed precision without autocast: with <c>bfloat16</c> every Linear layer casts its input and fp32 weight to
+    /// bf16 for the matmul and returns fp32; <c>null</c> computes in fp32. Master weights always stay fp32.
+    /// </summary>
+    public abstract void SetLinearComputeType(ScalarType? dtype);
+
+    /// <summary>Writes <c>config.json</c> and <c>model.safetensors</c> in Hugging Face format (atomically, per file).</summary>
+    public abstract void SavePretrained(string directory);
+
+    /// <summary>Loads the weights of a folder written by <see cref="SavePretrained"/> (or by transformers) into this instance; every key must match.</summary>
+    public abstract void LoadWeights(string directory);
+}
