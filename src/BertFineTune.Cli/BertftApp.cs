@@ -56,5 +56,6 @@ public static class BertftApp
         config.PropagateExceptions();
         config.Settings.StrictParsing = true;
         // Commands arrive with their issues; each registers here, one line each.
+        ModelsBranch.Register(config);
     }
 }
