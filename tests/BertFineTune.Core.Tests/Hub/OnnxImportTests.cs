@@ -105,6 +105,25 @@ public sealed class OnnxImportTests : IClassFixture<OnnxImportTests.ImportedMini
     }
 
     [Fact]
+    public void ImportedWeightsReproduceTheMiniLmReferenceEmbeddings()
+    {
+        // Independent of the TorchSharp models: a plain forward over the imported safetensors, by HF key names.
+        var encoder = new PlainBertEncoder(Path.Combine(_imported.Model.Directory, "model.safetensors"), layers: 6, heads: 12, eps: 1e-12);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixture("minilm-reference"), "reference.json")));
+        var sentence = doc.RootElement.GetProperty("sentences")[0];
+        var ids = sentence.GetProperty("input_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var expected = sentence.GetProperty("mean_pooled_full").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+
+        var hidden = encoder.LastHiddenState(ids);
+        var pooled = Enumerable.Range(0, 384).Select(h => hidden.Average(row => row[h])).ToArray();
+        var clsNorm = Math.Sqrt(hidden[0].Sum(v => v * v));
+
+        Assert.Equal(384, expected.Length);
+        Assert.True(pooled.Zip(expected).Max(p => Math.Abs(p.First - p.Second)) < 1e-4, $"max |Δ| = {pooled.Zip(expected).Max(p => Math.Abs(p.First - p.Second))}");
+        Assert.Equal(sentence.GetProperty("cls_hidden_l2_norm").GetDouble(), clsNorm, 1e-3);
+    }
+
+    [Fact]
     public async Task SecondResolveIsACacheHit()
     {
         var resolver = new ModelResolver(new HubClientOptions(new Uri("http://127.0.0.1:9"), Offline: true), mirror: null);
