@@ -81,8 +81,15 @@ internal static class CurveCharts
             plot.Title(title);
             plot.XLabel("step");
             plot.YLabel(yLabel);
-            // Outside the data area: rising metric curves would run under a legend in a corner.
-            plot.ShowLegend(Edge.Right);
+            // Outside the data area: rising metric curves would run under a legend in a corner. One line needs none.
+            if (colorIndex > 1)
+            {
+                plot.ShowLegend(Edge.Right);
+            }
+            else
+            {
+                plot.HideLegend();
+            }
             return new Chart(fileName, title, ChartPlacement.TrainingCurves, null, plot.GetImageBytes(Width, Height, ImageFormat.Png));
         }
         finally

@@ -74,7 +74,11 @@ internal static class HtmlReport
         html.Append("<div class=\"cards\">");
         AppendCard(html, "accuracy" + (headline.ProblemType == ProblemType.MultiLabelClassification ? " (subset)" : string.Empty), headline.Accuracy);
         AppendCard(html, $"F1 ({headline.HeadlineAverage})", headline.F1);
-        AppendCard(html, "F1 macro", headline.Macro.F1);
+        if (headline.HeadlineAverage != "macro")
+        {
+            AppendCard(html, "F1 macro", headline.Macro.F1);
+        }
+
         AppendCard(html, "F1 weighted", headline.Weighted.F1);
         if (headline.Loss is { } loss)
         {
@@ -113,6 +117,7 @@ internal static class HtmlReport
         html.Append("</tbody></table>\n");
         if (metrics.Summary is { Count: > 0 } summary)
         {
+            html.Append("<h3>Run totals</h3>\n");
             AppendKeyValues(html, null, "summary", [.. summary.Select(kv => new KeyValuePair<string, string>(kv.Key, Html.Number(kv.Value)))], string.Empty);
         }
 

@@ -21,7 +21,8 @@ internal static class HtmlStyles
         th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; }
         thead th { border-bottom: 2px solid #cfd6e2; font-weight: 600; }
         table.num td { text-align: right; font-variant-numeric: tabular-nums; }
-        table.num td:first-child, table.num td.label { text-align: left; }
+        table.num th { text-align: right; }
+        table.num td:first-child, table.num td.label, table.num th:first-child, table.num th.label { text-align: left; }
         table.kv th { color: var(--muted); font-weight: 500; padding-right: 24px; }
         table.kv td { font-family: ui-monospace, "DejaVu Sans Mono", monospace; word-break: break-all; }
         tfoot td { font-weight: 600; border-bottom: none; }

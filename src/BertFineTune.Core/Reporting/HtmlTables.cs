@@ -14,7 +14,7 @@ internal static class HtmlTables
     public static void AppendPerClass(StringBuilder html, ClassificationReport report)
     {
         var multiLabel = report.ProblemType == ProblemType.MultiLabelClassification;
-        html.Append("<table class=\"num perclass\"><thead><tr><th>id</th><th>")
+        html.Append("<table class=\"num perclass\"><thead><tr><th>id</th><th class=\"label\">")
             .Append(multiLabel ? "label" : "class")
             .Append("</th><th>precision</th><th>recall</th><th>F1</th><th>support</th><th>predicted</th></tr></thead><tbody>\n");
         foreach (var row in report.PerClass)
@@ -85,7 +85,16 @@ internal static class HtmlTables
         }
 
         var present = evaluations.SelectMany(e => e.EvalMetricNames()).ToHashSet(StringComparer.Ordinal);
-        var columns = HistoryMetrics.Where(present.Contains).ToList();
+        var columns = new List<string>();
+        foreach (var name in HistoryMetrics.Where(present.Contains))
+        {
+            // f1 is f1_macro when there are more than 2 classes: one column is enough.
+            if (!columns.Any(kept => evaluations.All(e => e.Eval(kept) == e.Eval(name))))
+            {
+                columns.Add(name);
+            }
+        }
+
         html.Append("<h3>Evaluations</h3>\n<table class=\"num\"><thead><tr><th>step</th><th>epoch</th><th>training loss</th>");
         foreach (var column in columns)
         {
