@@ -76,8 +76,10 @@ public sealed record ClassificationReport
     /// <c>recall_weighted</c>, <c>f1_weighted</c>; multi-label adds <c>precision_micro</c>, <c>recall_micro</c>,
     /// <c>f1_micro</c>, <c>subset_accuracy</c> and <c>hamming_loss</c>.
     /// </summary>
-    public IReadOnlyDictionary<string, double> ToMetricsDictionary()
+    /// <param name="prefix">Put before every name, e.g. <c>eval_</c> or <c>test_</c> as the HF Trainer logs them; none by default.</param>
+    public IReadOnlyDictionary<string, double> ToMetricsDictionary(string prefix = "")
     {
+        ArgumentNullException.ThrowIfNull(prefix);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         if (Loss is { } loss)
         {
@@ -105,7 +107,7 @@ public sealed record ClassificationReport
             metrics["hamming_loss"] = hamming;
         }
 
-        return metrics;
+        return prefix.Length == 0 ? metrics : metrics.ToDictionary(kv => prefix + kv.Key, kv => kv.Value, StringComparer.Ordinal);
     }
 
     private static void Add(Dictionary<string, double> metrics, string suffix, AveragedScores scores)

@@ -46,7 +46,9 @@ internal static class ClassCharts
                 positions, [.. Enumerable.Range(0, k).Select(i => Shorten(matrix.Labels[k - 1 - i]))]);
             plot.Axes.Bottom.TickLabelStyle.Rotation = k > 4 ? -45 : 0;
             plot.Axes.Bottom.TickLabelStyle.Alignment = k > 4 ? Alignment.MiddleRight : Alignment.UpperCenter;
-            plot.Axes.Bottom.MinimumSize = k > 4 ? 90 : 40;
+            // Rotated names need room below the axis, or the longest is cut off.
+            var longest = matrix.Labels.Max(label => Shorten(label).Length);
+            plot.Axes.Bottom.MinimumSize = k > 4 ? Math.Clamp(30 + (longest * 7), 60, 220) : 40;
             plot.Axes.SetLimits(-0.5, k - 0.5, -0.5, k - 0.5);
             plot.Grid.IsVisible = false;
             plot.Add.ColorBar(heatmap);

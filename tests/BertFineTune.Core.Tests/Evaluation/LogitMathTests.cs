@@ -33,4 +33,29 @@ public sealed class LogitMathTests
         Assert.Equal(0, LogitMath.ArgMax([7f]));
         Assert.Throws<ArgumentException>(() => LogitMath.ArgMax([]));
     }
+
+    [Fact]
+    public void Mean_cross_entropy_is_minus_log_of_the_true_class_probability()
+    {
+        float[][] logits = [[1f, 2f, 3f], [0f, 0f, 0f]];
+
+        var loss = LogitMath.MeanCrossEntropy(logits, [2, 0]);
+
+        // Row 0: -log(0.66524096); row 1: -log(1/3).
+        Assert.Equal((-Math.Log(0.6652409557748219) + Math.Log(3)) / 2, loss, 1e-12);
+        Assert.Equal(0.0, LogitMath.MeanCrossEntropy([[1000f, -1000f]], [0]), 1e-12);
+    }
+
+    [Fact]
+    public void Mean_binary_cross_entropy_averages_over_every_cell()
+    {
+        float[][] logits = [[0f, 2f], [-1f, 1000f]];
+        float[][] targets = [[1f, 0f], [0f, 1f]];
+
+        var loss = LogitMath.MeanBinaryCrossEntropyWithLogits(logits, targets);
+
+        // -log σ(0), -log(1-σ(2)), -log(1-σ(-1)), -log σ(1000) ≈ 0.
+        var expected = (Math.Log(2) + Math.Log(1 + Math.Exp(2)) + Math.Log(1 + Math.Exp(-1)) + 0) / 4;
+        Assert.Equal(expected, loss, 1e-12);
+    }
 }

@@ -135,6 +135,10 @@ public sealed class SingleLabelMetricsTests
         Assert.Equal(4.0 / 7.0, metrics["f1"], Tolerance);
         Assert.Equal(report.Macro.F1, metrics["f1_macro"], Tolerance);
         Assert.DoesNotContain("loss", metrics.Keys);
+
+        var prefixed = report.ToMetricsDictionary("eval_");
+        Assert.Equal(metrics.Keys.Select(k => "eval_" + k), prefixed.Keys);
+        Assert.Equal(4.0 / 7.0, prefixed["eval_f1"], Tolerance);
     }
 
     [Fact]
