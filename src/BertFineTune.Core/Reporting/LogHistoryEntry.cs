@@ -18,6 +18,30 @@ public sealed record LogHistoryEntry(
     double? GradNorm = null,
     IReadOnlyDictionary<string, double>? EvalMetrics = null)
 {
+    /// <summary>
+    /// One entry of a HF-style <c>log_history</c> (as in <c>trainer_state.json</c>): <c>step</c>, <c>epoch</c>,
+    /// <c>loss</c>, <c>learning_rate</c>, <c>grad_norm</c>, and any <c>eval_*</c> keys as evaluation metrics
+    /// (prefix removed). Other keys (<c>train_runtime</c>, <c>total_flos</c>, …) are not curves and are ignored.
+    /// </summary>
+    public static LogHistoryEntry FromTrainerLog(IReadOnlyDictionary<string, double> log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        if (!log.TryGetValue("step", out var step))
+        {
+            throw new ArgumentException("A log_history entry needs a \"step\".", nameof(log));
+        }
+
+        var eval = log.Where(kv => kv.Key.StartsWith("eval_", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key["eval_".Length..], kv => kv.Value, StringComparer.Ordinal);
+        return new LogHistoryEntry(
+            (long)step,
+            log.TryGetValue("epoch", out var epoch) ? epoch : 0,
+            log.TryGetValue("loss", out var loss) ? loss : null,
+            log.TryGetValue("learning_rate", out var lr) ? lr : null,
+            log.TryGetValue("grad_norm", out var gradNorm) ? gradNorm : null,
+            eval.Count > 0 ? eval : null);
+    }
+
     /// <summary>An evaluation metric by its plain name (<c>f1</c>), whether stored as <c>f1</c> or <c>eval_f1</c>.</summary>
     public double? Eval(string name)
     {
