@@ -9,11 +9,19 @@ public sealed class LogHistoryEntryTests
     {
         var train = LogHistoryEntry.FromTrainerLog(new Dictionary<string, double>
         {
-            ["step"] = 50, ["epoch"] = 0.32, ["loss"] = 1.4, ["learning_rate"] = 4.5e-5, ["grad_norm"] = 3.1,
+            ["step"] = 50,
+            ["epoch"] = 0.32,
+            ["loss"] = 1.4,
+            ["learning_rate"] = 4.5e-5,
+            ["grad_norm"] = 3.1,
         });
         var eval = LogHistoryEntry.FromTrainerLog(new Dictionary<string, double>
         {
-            ["step"] = 155, ["epoch"] = 1, ["eval_loss"] = 0.9, ["eval_f1"] = 0.7, ["eval_runtime"] = 3.2,
+            ["step"] = 155,
+            ["epoch"] = 1,
+            ["eval_loss"] = 0.9,
+            ["eval_f1"] = 0.7,
+            ["eval_runtime"] = 3.2,
         });
 
         Assert.Equal(new LogHistoryEntry(50, 0.32, 1.4, 4.5e-5, 3.1), train);
