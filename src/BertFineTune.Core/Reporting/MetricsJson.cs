@@ -10,7 +10,7 @@ public static class MetricsJson
     public const string FileName = "metrics.json";
 
     /// <summary>snake_case keys, enums as snake_case strings, nulls left out; NaN/Infinity (a diverged loss) as strings rather than a crash.</summary>
-    public static JsonSerializerOptions SerializerOptions { get; } = new()
+    internal static JsonSerializerOptions SerializerOptions { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
