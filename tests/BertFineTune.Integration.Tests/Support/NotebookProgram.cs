@@ -45,6 +45,7 @@ public static partial class NotebookProgram
 
         return $$"""
             #:project {{coreProject}}
+            #:property PublishAot=false
             {{string.Join("\n", usings.Distinct())}}
 
             {{body}}
