@@ -195,6 +195,7 @@ Task("Notebook")
     var tools = work.Combine("tools");
     Run("dotnet", $"tool install Microsoft.dotnet-interactive --version 1.0.712001 --tool-path \"{tools}\"", work);
     var jupyterPath = work.Combine("jupyter");
+    EnsureDirectoryExists(jupyterPath.Combine("kernels"));
     Run(tools.CombineWithFilePath("dotnet-interactive").FullPath, $"jupyter install --path \"{jupyterPath.Combine("kernels")}\"", work);
     var notebook = root.CombineWithFilePath("examples/notebooks/pipeline.ipynb");
     Run(
