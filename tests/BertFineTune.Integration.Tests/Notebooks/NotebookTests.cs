@@ -12,7 +12,9 @@ public sealed class NotebookTests(PackedFeed feed)
     public async Task Notebook_code_prepares_trains_and_shows_metrics_and_charts()
     {
         var bertft = await feed.InstallToolAsync();
-        var dir = feed.NewDirectory("notebook");
+        // A fixed path: `dotnet run file.cs` keeps one build cache per file path (with TorchSharp's natives in it),
+        // so a fresh path per run would leave a new copy behind every time.
+        var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "bertft-notebook-app")).FullName;
         var program = Path.Combine(dir, "pipeline.cs");
         var core = Path.Combine(RepoPaths.Root, "src", "BertFineTune.Core", "BertFineTune.Core.csproj");
         await File.WriteAllTextAsync(program, NotebookProgram.FromNotebook(Notebook, core));
