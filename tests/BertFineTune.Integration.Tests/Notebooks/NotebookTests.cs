@@ -25,6 +25,9 @@ public sealed class NotebookTests(PackedFeed feed)
             ["BERTFT"] = bertft,
             ["BERTFT_REPO"] = RepoPaths.Root,
             ["BERTFT_SHARED"] = RepoPaths.Shared,
+
+            // The notebook trains under the temp folder; this one goes away with the feed.
+            ["TMPDIR"] = feed.NewDirectory("notebook-tmp"),
         };
         var run = await ChildProcess.RunAsync("dotnet", ["run", "-c", "Release", "pipeline.cs"], dir, environment, TimeSpan.FromMinutes(8));
 
