@@ -19,6 +19,8 @@ public sealed class MicroBatcher : IAsyncDisposable, IDisposable
     private readonly MicroBatcherOptions options;
     private readonly Channel<PendingRequest> queue = Channel.CreateUnbounded<PendingRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task worker;
+    // Never disposed: it has no timer, and BeginDrain must stay callable after DisposeAsync.
+    private readonly CancellationTokenSource draining = new();
     private long requestsSubmitted;
     private long requestsCompleted;
     private long batchesRun;
@@ -84,10 +86,17 @@ public sealed class MicroBatcher : IAsyncDisposable, IDisposable
         return request.Completion.Task;
     }
 
+    /// <summary>
+    /// Stops waiting for batch windows: from now on each batch runs with what is already queued. Requests are still
+    /// taken. A server calls this when shutdown begins, so in-flight requests are answered without waiting out the window.
+    /// </summary>
+    public void BeginDrain() => draining.Cancel();
+
     /// <summary>Stops taking requests and waits until every queued request is answered.</summary>
     public async ValueTask DisposeAsync()
     {
         queue.Writer.TryComplete();
+        BeginDrain();
         await worker.ConfigureAwait(false);
     }
 
@@ -125,7 +134,7 @@ public sealed class MicroBatcher : IAsyncDisposable, IDisposable
                 }
 
                 var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-                if (remaining <= TimeSpan.Zero || !await WaitForMoreAsync(reader, remaining).ConfigureAwait(false))
+                if (remaining <= TimeSpan.Zero || draining.IsCancellationRequested || !await WaitForMoreAsync(reader, remaining, draining.Token).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -148,10 +157,11 @@ public sealed class MicroBatcher : IAsyncDisposable, IDisposable
         return null;
     }
 
-    /// <summary>True when another request can be read before <paramref name="timeout"/>; false on timeout or when the queue is closed and empty.</summary>
-    private static async Task<bool> WaitForMoreAsync(ChannelReader<PendingRequest> reader, TimeSpan timeout)
+    /// <summary>True when another request can be read before <paramref name="timeout"/>; false on timeout, drain, or when the queue is closed and empty.</summary>
+    private static async Task<bool> WaitForMoreAsync(ChannelReader<PendingRequest> reader, TimeSpan timeout, CancellationToken drain)
     {
-        using var timer = new CancellationTokenSource(timeout);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(drain);
+        timer.CancelAfter(timeout);
         try
         {
             return await reader.WaitToReadAsync(timer.Token).ConfigureAwait(false);
