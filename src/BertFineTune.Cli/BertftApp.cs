@@ -56,5 +56,6 @@ public static class BertftApp
         config.PropagateExceptions();
         config.Settings.StrictParsing = true;
         // Commands arrive with their issues; each registers here, one line each.
+        config.AddCommand<ServeCommand>("serve").WithDescription("Serve a classifier over HTTP: POST /v1/classify, GET /v1/model, GET /healthz.");
     }
 }

@@ -23,7 +23,7 @@ public sealed class ApiKey
     {
         if (string.IsNullOrWhiteSpace(secret))
         {
-            throw new UserErrorException("BFT413", $"{EnvironmentVariable} is set but empty. Set it to the key clients must send, or unset it to serve without a key.", key: EnvironmentVariable);
+            throw new UserErrorException("BFT413", "Set but empty. Set it to the key clients must send, or unset it to serve without a key.", key: EnvironmentVariable);
         }
 
         return new ApiKey(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

@@ -79,7 +79,7 @@ public sealed record ServeOptions
     {
         if (value < minimum)
         {
-            errors.Add(new UserError("BFT412", $"{flag} must be at least {minimum} (got {value}).", Key: flag));
+            errors.Add(new UserError("BFT412", $"Must be at least {minimum} (got {value}).", Key: flag));
         }
     }
 }
