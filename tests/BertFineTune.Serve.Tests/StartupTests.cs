@@ -25,6 +25,22 @@ public class StartupTests
     }
 
     [Fact]
+    public async Task Waiting_for_shutdown_ends_when_the_token_is_cancelled_and_the_server_then_refuses_connections()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var waiting = server.Server.WaitForShutdownAsync(stop.Token);
+        using var before = await server.Client.GetAsync("/healthz");
+
+        Assert.False(waiting.IsCompleted);
+        await stop.CancelAsync();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(200, (int)before.StatusCode);
+        await Assert.ThrowsAsync<HttpRequestException>(() => server.Client.GetAsync("/healthz"));
+    }
+
+    [Fact]
     public void The_default_address_is_loopback()
     {
         var url = new Uri(new ServeOptions().Urls.Single());

@@ -12,7 +12,7 @@ namespace BertFineTune.Inference;
 /// eval mode, and returns results in input order. Used by <c>bertft predict</c>, <c>evaluate</c> and <c>serve</c>.
 /// </summary>
 /// <remarks>
-/// Thread-safe: any number of threads may call <see cref="PredictBatch"/> at once. Tokenization is serialized by one
+/// Thread-safe: any number of threads may call <c>PredictBatch</c> at once. Tokenization is serialized by one
 /// lock (tokenizers need not be thread-safe) and model execution by another, per batch, so one caller's tokenization
 /// overlaps another's forward pass and concurrent callers' batches interleave fairly. LibTorch parallelizes each
 /// forward pass itself; running two at once would only contend for the same cores. To merge many small concurrent
@@ -105,10 +105,18 @@ public sealed class TextClassifier : IDisposable
 
     /// <summary>Classifies texts; results are in input order whatever order the batches ran in.</summary>
     public IReadOnlyList<TextPrediction> PredictBatch(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
-        PredictLogits(texts, cancellationToken).Select(ToPrediction).ToArray();
+        PredictBatch(texts, progress: null, cancellationToken);
+
+    /// <summary>Classifies texts, reporting after each batch (for long files in <c>predict</c> and <c>evaluate</c>).</summary>
+    public IReadOnlyList<TextPrediction> PredictBatch(IReadOnlyList<string> texts, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken = default) =>
+        PredictLogits(texts, progress, cancellationToken).Select(ToPrediction).ToArray();
 
     /// <summary>The raw logits <c>[texts, labels]</c>, in input order (for <c>bertft predict --logits</c>).</summary>
-    public IReadOnlyList<float[]> PredictLogits(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    public IReadOnlyList<float[]> PredictLogits(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        PredictLogits(texts, progress: null, cancellationToken);
+
+    /// <summary>The raw logits <c>[texts, labels]</c>, in input order, reporting after each batch.</summary>
+    public IReadOnlyList<float[]> PredictLogits(IReadOnlyList<string> texts, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ObjectDisposedException.ThrowIf(disposed, this);
@@ -119,6 +127,7 @@ public sealed class TextClassifier : IDisposable
 
         var encodings = Tokenize(texts);
         var results = new float[texts.Count][];
+        var done = 0;
         foreach (var group in LengthSortedBatches.Plan(encodings.Select(e => e.Length).ToArray(), options.BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -127,6 +136,9 @@ public sealed class TextClassifier : IDisposable
             {
                 results[group[row]] = logits[row];
             }
+
+            done += group.Length;
+            progress?.Report(new InferenceProgress(done, texts.Count));
         }
 
         return results;
@@ -201,7 +213,7 @@ public sealed class TextClassifier : IDisposable
                 .Select(i => labels[i])
                 .ToArray()
             : [labels[best]];
-        return new TextPrediction(labels[best], probabilities[best], predicted, probabilities, logits);
+        return new TextPrediction(labels[best], best, probabilities[best], predicted, probabilities, logits);
     }
 
     private static void Validate(TextClassifierOptions options, SequenceClassificationModel model)

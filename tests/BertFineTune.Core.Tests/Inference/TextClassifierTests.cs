@@ -93,6 +93,7 @@ public class TextClassifierTests
             AssertClose(softmax.data<float>().ToArray(), [.. prediction.Probabilities], 1e-6f);
             var best = prediction.Probabilities.ToList().IndexOf(prediction.Probabilities.Max());
             Assert.Equal(classifier.Labels[best], prediction.Label);
+            Assert.Equal(best, prediction.LabelId);
             Assert.Equal(prediction.Probabilities[best], prediction.Score);
             Assert.Equal([prediction.Label], prediction.PredictedLabels);
         }
@@ -180,6 +181,21 @@ public class TextClassifierTests
     }
 
     [Fact]
+    public void Long_work_reports_progress_after_each_batch_and_can_be_cancelled()
+    {
+        using var classifier = TinyClassifiers.Sentiment(new TextClassifierOptions { BatchSize = 4 });
+        var texts = TinyClassifiers.Texts(10);
+        var reports = new List<InferenceProgress>();
+
+        classifier.PredictBatch(texts, new SynchronousProgress(reports.Add));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.Equal([new(4, 10), new(8, 10), new(10, 10)], reports);
+        Assert.Throws<OperationCanceledException>(() => classifier.PredictBatch(texts, cancelled.Token));
+    }
+
+    [Fact]
     public void Describes_the_model_and_answers_empty_input_with_nothing()
     {
         using var classifier = TinyClassifiers.Sentiment();
@@ -203,6 +219,12 @@ public class TextClassifierTests
         Assert.Throws<ObjectDisposedException>(() => first.Predict("the match was great"));
         using var second = new TextClassifier(model, new WhitespaceHashTokenizer(), new TextClassifierOptions());
         AssertSame(before, second.Predict("the match was great"));
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<InferenceProgress> report) : IProgress<InferenceProgress>
+    {
+        public void Report(InferenceProgress value) => report(value);
     }
 
     internal static void AssertSame(TextPrediction expected, TextPrediction actual)
