@@ -65,6 +65,8 @@ public sealed class ClassifierServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
+            // Names the OpenAPI document and its tag (otherwise the entry assembly, e.g. "testhost").
+            ApplicationName = "bertft",
             // Production always: no developer exception pages, whatever ASPNETCORE_ENVIRONMENT says.
             EnvironmentName = Environments.Production,
             ContentRootPath = AppContext.BaseDirectory,
@@ -79,7 +81,12 @@ public sealed class ClassifierServer : IAsyncDisposable
         ConfigureLogging(builder.Logging, options, configureLogging);
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.ExplainFrameworkProblem);
         builder.Services.ConfigureHttpJsonOptions(json => ServeJson.Configure(json.SerializerOptions));
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "bertft serve";
+            document.Info.Description = "Text classification with a fine-tuned BERT-family model. Errors are RFC 7807 problem details.";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddSingleton(classifier);
         builder.Services.AddSingleton(options);
 

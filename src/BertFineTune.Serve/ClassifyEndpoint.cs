@@ -26,9 +26,10 @@ internal static class ClassifyEndpoint
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : string.Empty;
-            var path = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? string.Empty : $" (at {e.Path})";
-            return Problems.BadRequest($"The body is not valid JSON for this endpoint{where}{path}. {Shape}");
+            // The location only: JsonException's own message names .NET types, which mean nothing to API clients.
+            var where = e.LineNumber is { } line ? $" (JSON error at line {line + 1}, byte {e.BytePositionInLine + 1}" : " (JSON error";
+            var path = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? ")" : $", at {e.Path})";
+            return Problems.BadRequest($"The body is not valid JSON or not a valid request{where}{path}. {Shape}");
         }
         catch (BadHttpRequestException e)
         {

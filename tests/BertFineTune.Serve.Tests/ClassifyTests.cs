@@ -88,6 +88,7 @@ public class ClassifyTests
         Assert.True(paths.TryGetProperty("/v1/model", out _));
         Assert.True(paths.TryGetProperty("/healthz", out _));
         Assert.Contains("\"texts\"", JsonSerializer.Serialize(document.GetProperty("components")));
+        Assert.Equal("bertft serve", document.GetProperty("info").GetProperty("title").GetString());
     }
 
     [Fact]
