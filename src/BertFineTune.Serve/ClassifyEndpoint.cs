@@ -60,7 +60,7 @@ internal static class ClassifyEndpoint
         {
             predictions = await batcher.PredictAsync(texts!, context.RequestAborted);
         }
-        catch (InvalidOperationException) when (!context.RequestAborted.IsCancellationRequested)
+        catch (ObjectDisposedException) when (!context.RequestAborted.IsCancellationRequested)
         {
             return Problems.ShuttingDown();
         }

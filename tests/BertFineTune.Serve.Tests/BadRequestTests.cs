@@ -40,6 +40,22 @@ public class BadRequestTests
     }
 
     [Fact]
+    public async Task Invalid_utf8_and_deep_nesting_are_bad_requests_not_server_errors()
+    {
+        await using var server = await RunningServer.StartAsync();
+        byte[] invalidUtf8 = [.. "{\"texts\": [\""u8, 0xFF, 0xFE, .. "\"]}"u8];
+        using var binary = new ByteArrayContent(invalidUtf8);
+        binary.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var nested = "{\"texts\": " + new string('[', 200) + new string(']', 200) + "}";
+
+        using var badBytes = await server.Client.PostAsync("/v1/classify", binary);
+        using var deep = await server.Client.PostAsync("/v1/classify", Http.Json(nested));
+
+        await Http.AssertProblemAsync(badBytes, 400);
+        await Http.AssertProblemAsync(deep, 400);
+    }
+
+    [Fact]
     public async Task Unknown_paths_and_methods_get_problem_details_too()
     {
         await using var server = await RunningServer.StartAsync();

@@ -55,7 +55,7 @@ public sealed class MicroBatcher : IAsyncDisposable, IDisposable
         Volatile.Read(ref maxBatchRequests));
 
     /// <summary>Classifies <paramref name="texts"/> together with whatever other requests arrive within the window.</summary>
-    /// <exception cref="InvalidOperationException">The batcher is shutting down.</exception>
+    /// <exception cref="ObjectDisposedException">The batcher is shutting down.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
     public Task<IReadOnlyList<TextPrediction>> PredictAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
@@ -79,7 +79,7 @@ public sealed class MicroBatcher : IAsyncDisposable, IDisposable
         if (!queue.Writer.TryWrite(request))
         {
             request.Dispose();
-            throw new InvalidOperationException("The micro-batcher is shutting down and takes no new requests.");
+            throw new ObjectDisposedException(nameof(MicroBatcher), "The micro-batcher is shutting down and takes no new requests.");
         }
 
         Interlocked.Increment(ref requestsSubmitted);

@@ -111,7 +111,7 @@ public sealed class MicroBatcherTests : IDisposable
         var queued = texts.Skip(1).Select(t => batcher.PredictAsync([t])).ToArray();
 
         var shutdown = batcher.DisposeAsync().AsTask();
-        Assert.Throws<InvalidOperationException>(() => { _ = batcher.PredictAsync(["too late"]); });
+        Assert.Throws<ObjectDisposedException>(() => { _ = batcher.PredictAsync(["too late"]); });
         Assert.False(shutdown.IsCompleted);
         gate.Release(100);
         await shutdown.WaitAsync(Patience);
