@@ -220,7 +220,11 @@ public sealed class ClassifierServer : IAsyncDisposable
         }
         else if (options.JsonLogs)
         {
-            logging.AddJsonConsole(json => json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ");
+            logging.AddJsonConsole(json =>
+            {
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                json.UseUtcTimestamp = true;
+            });
         }
         else
         {
