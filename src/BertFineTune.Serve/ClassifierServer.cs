@@ -72,6 +72,8 @@ public sealed class ClassifierServer : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseUrls([.. options.Urls]);
+        // https:// URLs take their certificate from configuration (Kestrel__Certificates__Default__Path and __Password).
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -110,6 +112,14 @@ public sealed class ClassifierServer : IAsyncDisposable
         {
             await server.DisposeAsync();
             throw new UserErrorException("BFT411", $"Cannot listen on {string.Join(", ", options.Urls)}: {e.Message} Choose another address or port with --urls.", key: "--urls");
+        }
+        catch (InvalidOperationException e) when (options.Urls.Any(u => u.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
+        {
+            await server.DisposeAsync();
+            throw new UserErrorException(
+                "BFT411",
+                $"Cannot serve HTTPS: {e.Message} Set Kestrel__Certificates__Default__Path (and __Password) to a certificate, or serve http:// behind a TLS proxy.",
+                key: "--urls");
         }
         catch
         {
