@@ -44,10 +44,13 @@ public static class LoadTest
             Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var clients in options.Concurrency)
             {
+                // Warm-up: open every client's connection and let the server settle; not counted.
+                await Task.WhenAll(Enumerable.Range(0, clients).Select(c => SendAsync(client, sentences, c, options.TextsPerRequest)));
                 var before = server?.Statistics;
                 var level = await RunLevelAsync(client, sentences, clients, options);
                 var after = server?.Statistics;
                 var batches = after is null ? "-" : (after.BatchesRun - before!.BatchesRun).ToString(CultureInfo.InvariantCulture);
+                // The largest batch so far (the counter is not per level; levels run in increasing concurrency).
                 var maxBatch = after is null ? "-" : after.MaxBatchTexts.ToString(CultureInfo.InvariantCulture);
                 Console.WriteLine(FormattableString.Invariant(
                     $"| {clients} | {level.Completed} | {level.Errors} | {level.Completed / level.Elapsed.TotalSeconds:N1} | {level.Completed * options.TextsPerRequest / level.Elapsed.TotalSeconds:N1} | {Percentile(level.Latencies, 0.50):N2} | {Percentile(level.Latencies, 0.99):N2} | {batches} | {maxBatch} |"));
@@ -68,8 +71,6 @@ public static class LoadTest
 
     private static async Task<LevelResult> RunLevelAsync(HttpClient client, string[] sentences, int clients, LoadTestOptions options)
     {
-        // Warm-up: open every client's connection and let the server settle.
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => SendAsync(client, sentences, c, options.TextsPerRequest)));
         var latencies = new List<double>[clients];
         var errors = 0;
         var issued = 0;
