@@ -57,5 +57,6 @@ public static class BertftApp
         config.Settings.StrictParsing = true;
         // Commands arrive with their issues; each registers here, one line each.
         ModelsBranch.Register(config);
+        config.AddCommand<ServeCommand>("serve").WithDescription("Serve a classifier over HTTP: POST /v1/classify, GET /v1/model, GET /healthz.");
     }
 }

@@ -1,0 +1,98 @@
+using System.ComponentModel;
+using BertFineTune.Inference;
+using BertFineTune.Native;
+using BertFineTune.Serve;
+using Spectre.Console.Cli;
+
+namespace BertFineTune.Cli.Commands;
+
+/// <summary><c>bertft serve</c>: an HTTP API over a fine-tuned classifier, until Ctrl+C or SIGTERM.</summary>
+public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("-m|--model <MODEL>", isRequired: true)]
+        [Description("A model folder (HF format) or a Hugging Face Hub id.")]
+        public string Model { get; init; } = string.Empty;
+
+        [CommandOption("--urls <URLS>")]
+        [Description("Where to listen, ';'-separated. Loopback only by default.")]
+        [DefaultValue(ServeOptions.DefaultUrl)]
+        public string Urls { get; init; } = ServeOptions.DefaultUrl;
+
+        [CommandOption("--max-batch <N>")]
+        [Description("The most texts merged into one model run.")]
+        [DefaultValue(64)]
+        public int MaxBatch { get; init; } = 64;
+
+        [CommandOption("--batch-window-ms <MS>")]
+        [Description("How long the first request of a batch waits for others.")]
+        [DefaultValue(5.0)]
+        public double BatchWindowMs { get; init; } = 5;
+
+        [CommandOption("--max-texts <N>")]
+        [Description("The most texts per request.")]
+        [DefaultValue(256)]
+        public int MaxTexts { get; init; } = 256;
+
+        [CommandOption("--max-chars <N>")]
+        [Description("The most characters per text.")]
+        [DefaultValue(10_000)]
+        public int MaxChars { get; init; } = 10_000;
+
+        [CommandOption("--max-length <N>")]
+        [Description("Tokens per text after truncation (default: the model's limit).")]
+        public int? MaxLength { get; init; }
+
+        [CommandOption("--bf16")]
+        [Description("Run the linear layers in bfloat16.")]
+        public bool Bf16 { get; init; }
+
+        [CommandOption("--threshold <P>")]
+        [Description("Multi-label models: the probability a label needs to be predicted.")]
+        [DefaultValue(0.5f)]
+        public float Threshold { get; init; } = 0.5f;
+
+        [CommandOption("--device <DEVICE>")]
+        [Description("cpu, cuda or cuda:N.")]
+        [DefaultValue("cpu")]
+        public string Device { get; init; } = "cpu";
+
+        [CommandOption("--json-logs")]
+        [Description("Log one JSON object per line.")]
+        public bool JsonLogs { get; init; }
+
+        public ServeOptions ToServeOptions(ApiKey? apiKey) => new()
+        {
+            Urls = Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            MaxBatch = MaxBatch,
+            BatchWindow = TimeSpan.FromMilliseconds(BatchWindowMs),
+            MaxTexts = MaxTexts,
+            MaxChars = MaxChars,
+            ApiKey = apiKey,
+            JsonLogs = JsonLogs,
+        };
+
+        public TextClassifierOptions ToClassifierOptions() => new()
+        {
+            MaxLength = MaxLength,
+            // One model run is one micro-batch.
+            BatchSize = Math.Max(1, MaxBatch),
+            UseBf16 = Bf16,
+            MultiLabelThreshold = Threshold,
+            Device = Device,
+        };
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        // Options and the key are checked before the (slow) model load.
+        var options = settings.ToServeOptions(ApiKey.FromEnvironment());
+        options.ThrowIfInvalid();
+        TorchNativeLoader.EnsureLoaded();
+        using var classifier = TextClassifier.Load(settings.Model, settings.ToClassifierOptions(), cancellationToken);
+        await using var server = await ClassifierServer.StartAsync(classifier, options, cancellationToken: cancellationToken);
+        await server.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+}

@@ -1,0 +1,270 @@
+using BertFineTune.Diagnostics;
+using BertFineTune.Models;
+using BertFineTune.Native;
+using BertFineTune.Text.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BertFineTune.Inference;
+
+/// <summary>
+/// Classifies texts with a fine-tuned model: tokenizes, batches by sorted length, runs the model without gradients in
+/// eval mode, and returns results in input order. Used by <c>bertft predict</c>, <c>evaluate</c> and <c>serve</c>.
+/// </summary>
+/// <remarks>
+/// Thread-safe: any number of threads may call <c>PredictBatch</c> at once. Tokenization is serialized by one
+/// lock (tokenizers need not be thread-safe) and model execution by another, per batch, so one caller's tokenization
+/// overlaps another's forward pass and concurrent callers' batches interleave fairly. LibTorch parallelizes each
+/// forward pass itself; running two at once would only contend for the same cores. To merge many small concurrent
+/// requests into one forward pass, put a <see cref="MicroBatcher"/> in front.
+/// </remarks>
+public sealed class TextClassifier : IDisposable
+{
+    private readonly SequenceClassificationModel model;
+    private readonly ITextTokenizer tokenizer;
+    private readonly TextClassifierOptions options;
+    private readonly Device device;
+    private readonly bool leaveModelOpen;
+    private readonly Lock tokenizerLock = new();
+    private readonly Lock modelLock = new();
+    private bool disposed;
+
+    /// <summary>Wraps a loaded model. It is switched to eval mode, moved to the device, and given the linear compute type.</summary>
+    /// <param name="model">The model; disposed with this classifier unless <paramref name="leaveModelOpen"/>.</param>
+    /// <param name="tokenizer">The model's tokenizer.</param>
+    /// <param name="options">Batching, precision, threshold and device.</param>
+    /// <param name="source">Where the model came from, for <c>GET /v1/model</c> and logs.</param>
+    /// <param name="leaveModelOpen">Keep the model alive after <see cref="Dispose"/>.</param>
+    /// <exception cref="UserErrorException">An option is out of range for this model.</exception>
+    public TextClassifier(
+        SequenceClassificationModel model,
+        ITextTokenizer tokenizer,
+        TextClassifierOptions options,
+        string source = "in-memory model",
+        bool leaveModelOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(options);
+        TorchNativeLoader.EnsureLoaded();
+        Validate(options, model);
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.options = options;
+        this.leaveModelOpen = leaveModelOpen;
+        Source = source;
+        MaxLength = options.MaxLength ?? model.MaxSequenceLength;
+        device = ParseDevice(options.Device);
+        model.to(device);
+        model.eval();
+        model.SetLinearComputeType(options.UseBf16 ? ScalarType.BFloat16 : null);
+    }
+
+    /// <summary>Label names by id.</summary>
+    public IReadOnlyList<string> Labels => model.Labels;
+
+    /// <summary>Tokens per text after truncation, special tokens included.</summary>
+    public int MaxLength { get; }
+
+    public ProblemType ProblemType => model.ProblemType;
+
+    /// <summary>config.json's <c>model_type</c>.</summary>
+    public string ModelType => model.ModelType;
+
+    /// <summary>The architecture class name, as in config.json's <c>architectures</c> (the module's name).</summary>
+    public string Architecture => model.GetName();
+
+    /// <summary>Where the model came from (folder, Hub id, or "in-memory model").</summary>
+    public string Source { get; }
+
+    public TextClassifierOptions Options => options;
+
+    /// <summary>Loads a model folder or Hub id, as <c>--model</c> takes it.</summary>
+    /// <exception cref="UserErrorException">The model cannot be found or read, or an option does not fit it.</exception>
+    public static TextClassifier Load(string pathOrHubId, TextClassifierOptions options, CancellationToken cancellationToken = default) =>
+        Load(ModelSources.ForPathOrHubId(pathOrHubId), options, cancellationToken);
+
+    /// <summary>Loads from any source; the classifier owns (and disposes) the loaded model.</summary>
+    public static TextClassifier Load(IModelSource source, TextClassifierOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var loaded = source.Load(cancellationToken);
+        try
+        {
+            return new TextClassifier(loaded.Model, loaded.Tokenizer, options, loaded.Source);
+        }
+        catch
+        {
+            loaded.Model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Classifies one text.</summary>
+    public TextPrediction Predict(string text) => PredictBatch([text])[0];
+
+    /// <summary>Classifies texts; results are in input order whatever order the batches ran in.</summary>
+    public IReadOnlyList<TextPrediction> PredictBatch(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        PredictBatch(texts, progress: null, cancellationToken);
+
+    /// <summary>Classifies texts, reporting after each batch (for long files in <c>predict</c> and <c>evaluate</c>).</summary>
+    public IReadOnlyList<TextPrediction> PredictBatch(IReadOnlyList<string> texts, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken = default) =>
+        PredictLogits(texts, progress, cancellationToken).Select(ToPrediction).ToArray();
+
+    /// <summary>The raw logits <c>[texts, labels]</c>, in input order (for <c>bertft predict --logits</c>).</summary>
+    public IReadOnlyList<float[]> PredictLogits(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        PredictLogits(texts, progress: null, cancellationToken);
+
+    /// <summary>The raw logits <c>[texts, labels]</c>, in input order, reporting after each batch.</summary>
+    public IReadOnlyList<float[]> PredictLogits(IReadOnlyList<string> texts, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (texts.Count == 0)
+        {
+            return [];
+        }
+
+        var encodings = Tokenize(texts);
+        var results = new float[texts.Count][];
+        var done = 0;
+        foreach (var group in LengthSortedBatches.Plan(encodings.Select(e => e.Length).ToArray(), options.BatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var logits = Forward(group.Select(i => encodings[i]).ToArray());
+            for (var row = 0; row < group.Length; row++)
+            {
+                results[group[row]] = logits[row];
+            }
+
+            done += group.Length;
+            progress?.Report(new InferenceProgress(done, texts.Count));
+        }
+
+        return results;
+    }
+
+    public void Dispose()
+    {
+        lock (modelLock)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            if (!leaveModelOpen)
+            {
+                model.Dispose();
+            }
+        }
+    }
+
+    private TokenizedText[] Tokenize(IReadOnlyList<string> texts)
+    {
+        lock (tokenizerLock)
+        {
+            var encodings = new TokenizedText[texts.Count];
+            for (var i = 0; i < texts.Count; i++)
+            {
+                var text = texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts));
+                encodings[i] = tokenizer.Encode(text, maxLength: MaxLength);
+            }
+
+            return encodings;
+        }
+    }
+
+    private float[][] Forward(TokenizedText[] batch)
+    {
+        lock (modelLock)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            // Grad mode and dispose scopes are per thread in TorchSharp; both are set on the thread that runs the model.
+            using var noGrad = torch.no_grad();
+            using var scope = torch.NewDisposeScope();
+            var inputs = BatchCollator.Collate(batch, tokenizer.PadTokenId, model.UsesTokenTypeIds).To(device);
+            var logits = model.forward(inputs).to(ScalarType.Float32).cpu().contiguous();
+            var labels = (int)logits.shape[1];
+            var flat = logits.data<float>().ToArray();
+            return Enumerable.Range(0, batch.Length).Select(row => flat.AsSpan(row * labels, labels).ToArray()).ToArray();
+        }
+    }
+
+    private TextPrediction ToPrediction(float[] logits)
+    {
+        var multiLabel = model.ProblemType == ProblemType.MultiLabelClassification;
+        var probabilities = multiLabel ? Probabilities.Sigmoid(logits) : Probabilities.Softmax(logits);
+        var best = 0;
+        for (var i = 1; i < probabilities.Length; i++)
+        {
+            if (probabilities[i] > probabilities[best])
+            {
+                best = i;
+            }
+        }
+
+        var labels = model.Labels;
+        IReadOnlyList<string> predicted = multiLabel
+            ? Enumerable.Range(0, probabilities.Length)
+                .Where(i => probabilities[i] >= options.MultiLabelThreshold)
+                .OrderByDescending(i => probabilities[i])
+                .Select(i => labels[i])
+                .ToArray()
+            : [labels[best]];
+        return new TextPrediction(labels[best], best, probabilities[best], predicted, probabilities, logits);
+    }
+
+    private static void Validate(TextClassifierOptions options, SequenceClassificationModel model)
+    {
+        var errors = new List<UserError>();
+        if (options.BatchSize < 1)
+        {
+            errors.Add(new UserError("BFT401", $"The batch size must be at least 1 (got {options.BatchSize}).", Key: "--batch-size"));
+        }
+
+        if (options.MaxLength is { } max && (max < 2 || max > model.MaxSequenceLength))
+        {
+            errors.Add(new UserError(
+                "BFT402",
+                $"The max length must be between 2 and the model's limit of {model.MaxSequenceLength} tokens (got {max}).",
+                Key: "--max-length"));
+        }
+
+        if (!(options.MultiLabelThreshold is > 0f and < 1f))
+        {
+            errors.Add(new UserError("BFT403", $"The multi-label threshold must be strictly between 0 and 1 (got {options.MultiLabelThreshold}).", Key: "--threshold"));
+        }
+
+        if (model.Labels.Count == 0)
+        {
+            errors.Add(new UserError("BFT404", "The model has no labels (config.json id2label is empty); it cannot classify."));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new UserErrorException(errors);
+        }
+    }
+
+    private static Device ParseDevice(string name)
+    {
+        Device parsed;
+        try
+        {
+            parsed = torch.device(name);
+        }
+        catch (ArgumentException)
+        {
+            throw new UserErrorException("BFT406", $"Unknown device '{name}'. Use cpu, cuda or cuda:N.", key: "--device");
+        }
+
+        if (parsed.type == DeviceType.CUDA && !torch.cuda.is_available())
+        {
+            throw new UserErrorException("BFT406", $"Device '{name}' was asked for, but CUDA is not available in this build or on this machine. Use --device cpu.", key: "--device");
+        }
+
+        return parsed;
+    }
+}

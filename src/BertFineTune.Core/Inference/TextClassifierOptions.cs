@@ -1,0 +1,20 @@
+namespace BertFineTune.Inference;
+
+/// <summary>How a <see cref="TextClassifier"/> runs its model.</summary>
+public sealed record TextClassifierOptions
+{
+    /// <summary>Tokens per text after truncation, special tokens included; null uses the model's <c>MaxSequenceLength</c>.</summary>
+    public int? MaxLength { get; init; }
+
+    /// <summary>Texts per forward pass. Texts are sorted by length first, so each batch pads little.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Runs every Linear layer's matmul in bfloat16 (weights stay fp32; logits come back fp32).</summary>
+    public bool UseBf16 { get; init; }
+
+    /// <summary>Multi-label models only: a label is predicted when its sigmoid probability is at least this.</summary>
+    public float MultiLabelThreshold { get; init; } = 0.5f;
+
+    /// <summary>A TorchSharp device string: <c>cpu</c>, <c>cuda</c>, <c>cuda:1</c>.</summary>
+    public string Device { get; init; } = "cpu";
+}
