@@ -56,5 +56,8 @@ public static class BertftApp
         config.PropagateExceptions();
         config.Settings.StrictParsing = true;
         // Commands arrive with their issues; each registers here, one line each.
+        config.AddCommand<ValidateCommand>("validate").WithDescription("Check a config file and print the effective settings (secrets masked).");
+        config.AddCommand<SchemaCommand>("schema").WithDescription("Print config.schema.json (or --markdown: the configuration reference).");
+        config.AddCommand<InitCommand>("init").WithDescription("Write a commented starter config.");
     }
 }
