@@ -310,9 +310,9 @@ internal static class RecordEmitter
         if (type.ExclusiveMinimum is not null) facts.Add($"Greater than {type.ExclusiveMinimum.Text}.");
         if (type.Maximum is not null) facts.Add($"Maximum {type.Maximum.Text}.");
         if (type.ExclusiveMaximum is not null) facts.Add($"Less than {type.ExclusiveMaximum.Text}.");
-        if (type.MinLength is not null) facts.Add($"At least {type.MinLength} characters.");
-        if (type.MaxLength is not null) facts.Add($"At most {type.MaxLength} characters.");
-        if (type.MinItems is not null) facts.Add($"At least {type.MinItems} items.");
+        if (type.MinLength is not null) facts.Add(type.MinLength == 1 ? "Not empty." : $"At least {type.MinLength} characters.");
+        if (type.MaxLength is not null) facts.Add($"At most {type.MaxLength} character{(type.MaxLength == 1 ? string.Empty : "s")}.");
+        if (type.MinItems is not null) facts.Add($"At least {type.MinItems} item{(type.MinItems == 1 ? string.Empty : "s")}.");
         if (type.MaxItems is not null) facts.Add($"At most {type.MaxItems} items.");
         if (property.Secret) facts.Add("Secret: never printed.");
         return string.Join(" ", facts);
