@@ -40,7 +40,7 @@ public sealed class ConfigLoader(ConfigLoaderOptions options)
     {
         var errors = new List<UserError>();
         var root = YamlConfigReader.Read(yaml, displayPath, options.Environment, errors);
-        if (errors.Any(e => e.Code == ConfigErrorCodes.YamlSyntax))
+        if (errors.Any(e => e.Code is ConfigErrorCodes.YamlSyntax or ConfigErrorCodes.DuplicateKey))
         {
             throw new UserErrorException(errors);
         }
@@ -49,7 +49,9 @@ public sealed class ConfigLoader(ConfigLoaderOptions options)
         var sources = SourceMap.Build(displayPath, root);
         var binder = new ConfigBinder();
         var config = BertFineTuneConfig.Bind(root, string.Empty, binder);
-        errors.AddRange(binder.Errors);
+        // An unset ${VAR} already explains why its value is empty; the type error it causes would only repeat it.
+        var undefined = errors.Where(e => e.Code == ConfigErrorCodes.UndefinedVariable).Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        errors.AddRange(binder.Errors.Where(e => !undefined.Contains(e.Key)));
 
         // A key that failed to bind keeps its default; the schema checks below would only repeat that error.
         var failedKeys = binder.Errors.Select(e => e.Key).OfType<string>().ToHashSet(StringComparer.Ordinal);

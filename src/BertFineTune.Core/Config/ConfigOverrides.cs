@@ -29,7 +29,8 @@ public static partial class ConfigOverrides
         var equals = argument.IndexOf('=');
         if (equals <= 0)
         {
-            errors.Add(new UserError(ConfigErrorCodes.BadOverride, $"--set {Key(argument)}: expected key.path=value, for example --set hyperparameters.epochs=5."));
+            // The argument is not echoed: without '=' it may be a pasted value (even a secret) rather than a key.
+            errors.Add(new UserError(ConfigErrorCodes.BadOverride, "expected key.path=value, for example --set hyperparameters.epochs=5.", "--set"));
             return root;
         }
 
@@ -149,6 +150,4 @@ public static partial class ConfigOverrides
 
         return node is ConfigSequence sequence ? sequence with { Items = items } : new ConfigSequence(items, location);
     }
-
-    private static string Key(string argument) => argument.Split('=')[0];
 }

@@ -48,7 +48,7 @@ public static class ConfigReference
             builder.Append($"### `{key}`\n\n{Text(property.Value, "description")}");
             if (isArray)
             {
-                builder.Append($" {Constraints(property.Value).TrimEnd('.')}.");
+                builder.Append($" Required: {Constraints(property.Value)}.");
             }
 
             builder.Append("\n\n");
@@ -84,7 +84,7 @@ public static class ConfigReference
         {
             var resolved = Resolve(schema, defs);
             var description = Text(schema, "description");
-            builder.Append($"| `{key}` | {TypeName(resolved, defs)} | {Default(schema)} | {Allowed(resolved, defs)} | {Escape(description)} |\n");
+            builder.Append($"| `{key}` | {TypeName(resolved, defs)} | {Escape(Default(schema))} | {Escape(Allowed(resolved, defs))} | {Escape(description)} |\n");
         }
 
         builder.Append('\n');
@@ -151,7 +151,7 @@ public static class ConfigReference
         Add("maxLength", "length ≤ {0}");
         Add("minItems", "at least {0} items");
         Add("maxItems", "at most {0} items");
-        return string.Join(", ", parts);
+        return string.Join(", ", parts).Replace("at least 1 items", "at least 1 item", StringComparison.Ordinal);
     }
 
     private static string Default(JsonElement schema) =>

@@ -21,7 +21,9 @@ public static class YamlConfigReader
         catch (YamlException e)
         {
             var message = (e.InnerException?.Message ?? e.Message).Trim();
-            errors.Add(new UserError(ConfigErrorCodes.YamlSyntax, $"invalid YAML: {Describe(message)}", file, (int)e.Start.Line, (int)e.Start.Column));
+            errors.Add(message.StartsWith("Duplicate key", StringComparison.Ordinal)
+                ? new UserError(ConfigErrorCodes.DuplicateKey, $"key '{message["Duplicate key".Length..].Trim()}' appears twice in the same mapping; keep one.", file, (int)e.Start.Line, (int)e.Start.Column)
+                : new UserError(ConfigErrorCodes.YamlSyntax, $"invalid YAML: {Describe(message)}", file, (int)e.Start.Line, (int)e.Start.Column));
             return new ConfigScalar(null, true, new SourceLocation(file, 1, 1));
         }
 
