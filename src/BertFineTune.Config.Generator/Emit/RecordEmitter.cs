@@ -160,6 +160,11 @@ internal static class RecordEmitter
                     w.Line($"if ({value}.Count > {maxItems}) errors.Add(ConfigErrors.MaxItems({key}, {value}.Count, {maxItems}));");
                 }
 
+                if (type.UniqueItems)
+                {
+                    w.Line($"if (ConfigErrors.FirstDuplicate({value}, item => {Format(type.Element!, "item")}) is {{ }} duplicate{depth}) errors.Add(ConfigErrors.DuplicateItem({key}, duplicate{depth}));");
+                }
+
                 if (HasChecks(type.Element!))
                 {
                     var index = "i" + depth;
@@ -314,6 +319,7 @@ internal static class RecordEmitter
         if (type.MaxLength is not null) facts.Add($"At most {type.MaxLength} character{(type.MaxLength == 1 ? string.Empty : "s")}.");
         if (type.MinItems is not null) facts.Add($"At least {type.MinItems} item{(type.MinItems == 1 ? string.Empty : "s")}.");
         if (type.MaxItems is not null) facts.Add($"At most {type.MaxItems} items.");
+        if (type.UniqueItems) facts.Add("No duplicates.");
         if (property.Secret) facts.Add("Secret: never printed.");
         return string.Join(" ", facts);
     }

@@ -58,6 +58,9 @@ internal sealed class TypeRef
 
     public int? MaxItems { get; set; }
 
+    /// <summary><c>uniqueItems: true</c> on an array.</summary>
+    public bool UniqueItems { get; set; }
+
     public bool IsValueType => Kind is ValueKind.Integer or ValueKind.Number or ValueKind.Boolean or ValueKind.Enum;
 
     public string ClrType

@@ -24,7 +24,7 @@ internal sealed class SchemaParser
     private static readonly HashSet<string> ValueKeywords = new()
     {
         "$comment", "$ref", "description", "type", "default", "enum", "properties", "required", "additionalProperties", "items",
-        "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "writeOnly", "examples", "title",
+        "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "writeOnly", "examples", "title",
     };
 
     private readonly List<SchemaDiagnostic> _diagnostics = new();
@@ -494,7 +494,7 @@ internal sealed class SchemaParser
             {
                 "minimum" or "maximum" or "exclusiveMinimum" or "exclusiveMaximum" => type.Kind is ValueKind.Integer or ValueKind.Number,
                 "minLength" or "maxLength" => type.Kind == ValueKind.String,
-                "minItems" or "maxItems" or "items" => type.Kind == ValueKind.Array,
+                "minItems" or "maxItems" or "items" or "uniqueItems" => type.Kind == ValueKind.Array,
                 "properties" or "required" => type.Kind == ValueKind.Record,
                 "additionalProperties" => type.Kind is ValueKind.Record or ValueKind.Map,
                 "enum" => type.Kind == ValueKind.Enum,
@@ -517,6 +517,8 @@ internal sealed class SchemaParser
                 case "maxLength": type.MaxLength = Count(member, keyPath); break;
                 case "minItems": type.MinItems = Count(member, keyPath); break;
                 case "maxItems": type.MaxItems = Count(member, keyPath); break;
+                case "uniqueItems" when member.Value is JsonBoolean unique: type.UniqueItems = unique.Value; break;
+                case "uniqueItems": Invalid(member.Value, $"'{keyPath}': 'uniqueItems' must be true or false."); break;
             }
         }
 

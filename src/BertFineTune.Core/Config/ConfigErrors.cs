@@ -39,6 +39,24 @@ public static class ConfigErrors
     public static UserError MaxItems(string key, int found, int limit) =>
         new(ConfigErrorCodes.ItemCount, $"allows at most {limit} item{(limit == 1 ? string.Empty : "s")}; found {found}.", Key: key);
 
+    public static UserError DuplicateItem(string key, string item) =>
+        new(ConfigErrorCodes.ItemCount, $"lists {item} more than once; keep one.", Key: key);
+
+    /// <summary>The first item that repeats, as <paramref name="format"/> writes it; null when all items differ.</summary>
+    public static string? FirstDuplicate<T>(IReadOnlyList<T> items, Func<T, string> format)
+    {
+        var seen = new HashSet<T>();
+        foreach (var item in items)
+        {
+            if (!seen.Add(item))
+            {
+                return format(item);
+            }
+        }
+
+        return null;
+    }
+
     public static UserError UndefinedEnum(string key, string found, IReadOnlyList<string> allowed) =>
         new(ConfigErrorCodes.NotInEnum, $"must be one of {string.Join(", ", allowed)}; found {found}.", Key: key);
 

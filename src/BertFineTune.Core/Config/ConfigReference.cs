@@ -151,6 +151,10 @@ public static class ConfigReference
         Add("maxLength", "length ≤ {0}");
         Add("minItems", "at least {0} items");
         Add("maxItems", "at most {0} items");
+        if (schema.TryGetProperty("uniqueItems", out var unique) && unique.ValueKind == JsonValueKind.True)
+        {
+            parts.Add("no duplicates");
+        }
         return string.Join(", ", parts).Replace("at least 1 items", "at least 1 item", StringComparison.Ordinal);
     }
 

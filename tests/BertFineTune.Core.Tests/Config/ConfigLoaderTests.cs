@@ -107,6 +107,16 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void A_repeated_report_sink_is_an_error()
+    {
+        var error = TestConfigs.Single(TestConfigs.Minimal + "\nloggings:\n  report_to: [console, jsonl, console]\n", ConfigErrorCodes.ItemCount);
+
+        Assert.Equal("loggings.report_to", error.Key);
+        Assert.Contains("lists console more than once", error.Message);
+        Assert.Equal(4, error.Line);
+    }
+
+    [Fact]
     public void An_enum_typo_gets_a_suggestion()
     {
         var error = TestConfigs.Single(TestConfigs.Minimal + "\nhyperparameters:\n  lr_scheduler_type: cosin\n", ConfigErrorCodes.NotInEnum);
