@@ -35,7 +35,10 @@ public sealed class ConfigLoader(ConfigLoaderOptions options)
         return Load(yaml, path, Path.GetDirectoryName(fullPath)!, overrides);
     }
 
-    /// <summary>Loads YAML text; <paramref name="displayPath"/> is how errors name the file.</summary>
+    /// <summary>
+    /// Loads YAML text. <paramref name="displayPath"/> is how errors name the file (as the user typed it);
+    /// <paramref name="baseDirectory"/> is the file's folder, against which the config's relative paths resolve.
+    /// </summary>
     public LoadedConfig Load(string yaml, string displayPath, string baseDirectory, IReadOnlyList<string> overrides)
     {
         var errors = new List<UserError>();
@@ -73,7 +76,8 @@ public sealed class ConfigLoader(ConfigLoaderOptions options)
             throw new UserErrorException([.. Sort(errors), .. warnings]);
         }
 
-        return new LoadedConfig(config, Path.GetFullPath(displayPath), baseDirectory, warnings, sources);
+        var configPath = Path.IsPathRooted(displayPath) ? displayPath : Path.Combine(baseDirectory, Path.GetFileName(displayPath));
+        return new LoadedConfig(config, Path.GetFullPath(configPath), baseDirectory, warnings, sources);
     }
 
     private BertFineTuneConfig ApplySecrets(BertFineTuneConfig config, ConfigNode root, SourceMap sources, List<UserError> warnings)

@@ -61,8 +61,16 @@ public sealed class SourceMap
         Locate(key).Error(code, message, key, severity);
 
     /// <summary>Adds file, line and column to an error that has only a key path.</summary>
-    public UserError Attach(UserError error) =>
-        error.File is not null || error.Key is null ? error : Locate(error.Key) is var at ? error with { File = at.File, Line = at.Line, Column = at.Column } : error;
+    public UserError Attach(UserError error)
+    {
+        if (error.File is not null || error.Key is null)
+        {
+            return error;
+        }
+
+        var at = Locate(error.Key);
+        return error with { File = at.File, Line = at.Line, Column = at.Column };
+    }
 
     internal static string Parent(string key)
     {
