@@ -58,5 +58,8 @@ public static class BertftApp
         // Commands arrive with their issues; each registers here, one line each.
         ModelsBranch.Register(config);
         config.AddCommand<ServeCommand>("serve").WithDescription("Serve a classifier over HTTP: POST /v1/classify, GET /v1/model, GET /healthz.");
+        config.AddCommand<ValidateCommand>("validate").WithDescription("Check a config file and print the effective settings (secrets masked).");
+        config.AddCommand<SchemaCommand>("schema").WithDescription("Print config.schema.json (or --markdown: the configuration reference).");
+        config.AddCommand<InitCommand>("init").WithDescription("Write a commented starter config.");
     }
 }

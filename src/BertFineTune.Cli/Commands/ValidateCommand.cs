@@ -1,0 +1,31 @@
+using System.ComponentModel;
+using BertFineTune.Cli.Infrastructure;
+using BertFineTune.Cli.Rendering;
+using BertFineTune.Config;
+using Spectre.Console.Cli;
+
+namespace BertFineTune.Cli.Commands;
+
+/// <summary><c>bertft validate &lt;config&gt; [--set key=value]...</c>: load and check a config, print the effective settings.</summary>
+public sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<config>")]
+        [Description("The YAML config file.")]
+        public string Config { get; init; } = string.Empty;
+
+        [CommandOption("--set <KEY=VALUE>")]
+        [Description("Override one key, for example --set hyperparameters.epochs=5 (repeatable).")]
+        public string[] Set { get; init; } = [];
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        // Errors (exit 2) surface as UserErrorException, which BertftApp prints in canonical form.
+        var loaded = await ConfigLoader.LoadAsync(settings.Config, settings.Set, cancellationToken);
+        ErrorOutput.Write(loaded.Warnings);
+        ConfigSummary.Write(ConfigSummary.CreateConsole(), loaded);
+        return ExitCodes.Ok;
+    }
+}
