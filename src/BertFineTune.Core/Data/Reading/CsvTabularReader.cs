@@ -145,19 +145,20 @@ internal sealed class CsvTabularReader : ITabularReader
     /// <summary>True when the raw text of a record ends while a quote is still open: only an unterminated quote at the end of the file does that.</summary>
     private bool EndsInsideOpenQuote(string raw)
     {
-        var inQuotes = false;
-        var fieldStart = true;
+        var state = QuoteState.FieldStart;
         foreach (var c in raw)
         {
-            if (c == '"' && (inQuotes || fieldStart))
+            var separator = c == _delimiter || c is '\n' or '\r';
+            state = state switch
             {
-                inQuotes = !inQuotes;
-            }
-
-            fieldStart = !inQuotes && (c == _delimiter || c is '\n' or '\r');
+                QuoteState.FieldStart => c == '"' ? QuoteState.Quoted : separator ? QuoteState.FieldStart : QuoteState.Unquoted,
+                QuoteState.Quoted => c == '"' ? QuoteState.AfterQuote : QuoteState.Quoted,
+                QuoteState.AfterQuote => c == '"' ? QuoteState.Quoted : separator ? QuoteState.FieldStart : QuoteState.Unquoted,
+                _ => separator ? QuoteState.FieldStart : QuoteState.Unquoted,
+            };
         }
 
-        return inQuotes;
+        return state == QuoteState.Quoted;
     }
 
     private static async Task<char> ChooseDelimiterAsync(string path, Encoding encoding, string? given, CancellationToken cancellationToken)
@@ -200,4 +201,12 @@ internal sealed class CsvTabularReader : ITabularReader
         '\t' => "tab",
         _ => $"'{delimiter}'",
     };
+
+    private enum QuoteState
+    {
+        FieldStart,
+        Quoted,
+        AfterQuote,
+        Unquoted,
+    }
 }
