@@ -47,7 +47,7 @@ internal static class TextEncodings
     public static UserErrorException Undecodable(string path, Encoding encoding)
     {
         var where = InvalidByteLocator.Locate(path, encoding);
-        var shown = where is null ? string.Empty : $" (byte{(where.Value.Bytes.Length > 1 ? "s" : string.Empty)} {where.Value.Bytes})";
+        var shown = where is null ? string.Empty : $" (byte{(where.Value.Bytes.Contains(' ', StringComparison.Ordinal) ? "s" : string.Empty)} {where.Value.Bytes})";
         return new UserErrorException(new UserError(
             DataErrorCodes.UndecodableBytes,
             $"The file is not valid {encoding.WebName}{shown}; set 'encoding:' for this dataset to the file's real encoding (for example latin1 or windows-1252), or re-save the file as UTF-8.",
