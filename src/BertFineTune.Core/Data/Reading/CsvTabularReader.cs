@@ -127,11 +127,23 @@ internal sealed class CsvTabularReader : ITabularReader
             return null;
         }
 
-        var line = _lastRawRow + 1;
+        var line = _parser.RawRow;
+        var multiLine = false;
+        if (_parser.RawRow > _lastRawRow + 1)
+        {
+            // The record spans lines, or blank lines were skipped before it: count back from its last line.
+            var raw = _parser.RawRecord;
+            line -= LineBreaks(raw.AsSpan().TrimEnd("\r\n"));
+            multiLine = line < _parser.RawRow;
+        }
+
+        var previousEnd = _lastRawRow;
         _lastRawRow = _parser.RawRow;
         var values = _parser.Record ?? [];
-        if (_parser.RawRow > line && EndsInsideOpenQuote(_parser.RawRecord))
+        if (multiLine && EndsInsideOpenQuote(_parser.RawRecord))
         {
+            // At the end of the file the parser's line count runs one past; the field opened on the line after the previous record.
+            line = previousEnd + 1;
             throw new UserErrorException(new UserError(
                 DataErrorCodes.MalformedCsv,
                 "A quoted field that starts in this row is never closed, so the rest of the file was read as one field; add the missing closing quote (\"), or double quotes inside quoted text (\"\").",
@@ -140,6 +152,20 @@ internal sealed class CsvTabularReader : ITabularReader
         }
 
         return (line, values);
+    }
+
+    private static int LineBreaks(ReadOnlySpan<char> text)
+    {
+        var count = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>True when the raw text of a record ends while a quote is still open: only an unterminated quote at the end of the file does that.</summary>

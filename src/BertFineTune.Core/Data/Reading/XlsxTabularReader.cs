@@ -47,7 +47,7 @@ internal sealed class XlsxTabularReader : ITabularReader
             }
 
             var width = sheet.LastColumnUsed()?.ColumnNumber() ?? 0;
-            var columns = Enumerable.Range(1, width).Select(c => header.Cell(c).GetFormattedString().Trim()).ToArray();
+            var columns = Enumerable.Range(1, width).Select(c => XlsxCellText.Of(header.Cell(c)).Trim()).ToArray();
             return new XlsxTabularReader(path, workbook, sheet, header.RowNumber(), columns);
         }
         catch
@@ -73,7 +73,7 @@ internal sealed class XlsxTabularReader : ITabularReader
             var any = false;
             for (var c = 0; c < values.Length; c++)
             {
-                values[c] = row.Cell(c + 1).GetFormattedString();
+                values[c] = XlsxCellText.Of(row.Cell(c + 1));
                 any |= values[c].Length > 0;
             }
 
