@@ -19,10 +19,12 @@ internal sealed class CsvTabularReader : ITabularReader
     private readonly CsvParser _parser;
     private readonly Encoding _encoding;
     private readonly char _delimiter;
+    private readonly BadDataFlag _badQuotedField;
     private int _lastRawRow;
 
-    private CsvTabularReader(string path, TabularFormat format, StreamReader text, CsvParser parser, Encoding encoding, char delimiter)
+    private CsvTabularReader(string path, TabularFormat format, StreamReader text, CsvParser parser, Encoding encoding, char delimiter, BadDataFlag badQuotedField)
     {
+        _badQuotedField = badQuotedField;
         FilePath = path;
         Format = format;
         _text = text;
@@ -42,15 +44,18 @@ internal sealed class CsvTabularReader : ITabularReader
         var encoding = TextEncodings.Strict(options.Encoding, path);
         var delimiter = format == TabularFormat.Tsv ? '\t' : await ChooseDelimiterAsync(path, encoding, options.Delimiter, cancellationToken);
         var text = TextEncodings.OpenReader(path, encoding);
+        var badQuotedField = new BadDataFlag();
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             Delimiter = delimiter.ToString(),
             Mode = CsvMode.RFC4180,
             IgnoreBlankLines = true,
-            BadDataFound = null,
+            // Lenient about stray quotes ("ab"c, x"y), as spreadsheet exports need; a bad field that opens with a quote may be
+            // an unterminated one, which NextRecordAsync then checks.
+            BadDataFound = args => badQuotedField.Seen |= args.Field.StartsWith('"'),
             CacheFields = false,
         };
-        var reader = new CsvTabularReader(path, format, text, new CsvParser(text, config), encoding, delimiter);
+        var reader = new CsvTabularReader(path, format, text, new CsvParser(text, config), encoding, delimiter, badQuotedField);
         try
         {
             await reader.ReadHeaderAsync();
@@ -128,19 +133,22 @@ internal sealed class CsvTabularReader : ITabularReader
         }
 
         var line = _parser.RawRow;
-        var multiLine = false;
-        if (_parser.RawRow > _lastRawRow + 1)
-        {
-            // The record spans lines, or blank lines were skipped before it: count back from its last line.
-            var raw = _parser.RawRecord;
-            line -= LineBreaks(raw.AsSpan().TrimEnd("\r\n"));
-            multiLine = line < _parser.RawRow;
-        }
-
+        var values = _parser.Record ?? [];
         var previousEnd = _lastRawRow;
         _lastRawRow = _parser.RawRow;
-        var values = _parser.Record ?? [];
-        if (multiLine && EndsInsideOpenQuote(_parser.RawRecord))
+        var suspect = _badQuotedField.Seen;
+        _badQuotedField.Seen = false;
+        if (_parser.RawRow > previousEnd + 1)
+        {
+            // The record spans lines, or blank lines were skipped before it. Its own line breaks are all inside quoted
+            // fields, which keep them verbatim, so counting them in the values finds the first line without a raw copy.
+            foreach (var value in values)
+            {
+                line -= LineBreaks(value);
+            }
+        }
+
+        if (suspect && EndsInsideOpenQuote(_parser.RawRecord))
         {
             // At the end of the file the parser's line count runs one past; the field opened on the line after the previous record.
             line = previousEnd + 1;
@@ -227,6 +235,11 @@ internal sealed class CsvTabularReader : ITabularReader
         '\t' => "tab",
         _ => $"'{delimiter}'",
     };
+
+    private sealed class BadDataFlag
+    {
+        public bool Seen { get; set; }
+    }
 
     private enum QuoteState
     {
