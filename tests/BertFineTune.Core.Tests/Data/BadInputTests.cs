@@ -1,8 +1,8 @@
 using System.Text;
 using BertFineTune.Data;
 using BertFineTune.Diagnostics;
-using BertFineTune.Text.Preprocessing;
 using BertFineTune.Tests.Support;
+using BertFineTune.Text.Preprocessing;
 
 namespace BertFineTune.Tests.Data;
 
