@@ -1,7 +1,7 @@
 namespace BertFineTune.Text.Preprocessing;
 
 /// <summary>
-/// Cleans one text with the configured options, always in this order:
+/// Cleans one text with the configured options; each enabled step runs in this order, and step 10 whenever any option is on:
 /// <list type="number">
 /// <item>retweet markers (a leading <c>RT</c>, <c>RT @user:</c>)</item>
 /// <item>mentions (<c>@handle</c>; e-mail addresses are not mentions)</item>
@@ -12,7 +12,7 @@ namespace BertFineTune.Text.Preprocessing;
 /// <item>normalization: whole words, case-insensitive, longest (multi-word) keys first</item>
 /// <item>symbols: Unicode P* and S* categories; letters of every script and in-word apostrophes stay</item>
 /// <item>numbers: Unicode N* categories, also inside words (<c>covid19</c> → <c>covid</c>)</item>
-/// <item>whitespace runs collapse to one space; the ends are trimmed</item>
+/// <item>whitespace runs collapse to one space (to one line break, if the run holds one and newlines are kept); the ends are trimmed</item>
 /// </list>
 /// Removed items become a space (step 10 then tidies up), so words on either side never glue together. Normalization
 /// runs after lowercasing and before symbol/number removal so that keys such as <c>b4</c> or <c>w/</c> can still match.
