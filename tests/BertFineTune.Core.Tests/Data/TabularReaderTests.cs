@@ -124,6 +124,51 @@ public sealed class TabularReaderTests : IDisposable
         Assert.Equal(DataErrorCodes.UnsupportedFormat, Assert.Single(exception.Errors).Code);
     }
 
+    [Fact]
+    public async Task A_byte_order_mark_wins_over_the_default_encoding()
+    {
+        await File.WriteAllBytesAsync(_temp.File("u16.csv"), [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes("text,label\nпривет мир,a\n")]);
+        var rows = await ReadAsync("u16.csv");
+        Assert.Equal(["привет мир", "a"], rows.Single().Values);
+    }
+
+    [Fact]
+    public async Task Xlsx_formulas_arrive_as_their_results()
+    {
+        using (var workbook = new XLWorkbook())
+        {
+            var sheet = workbook.AddWorksheet("S");
+            sheet.Cell(1, 1).Value = "text";
+            sheet.Cell(1, 2).Value = "label";
+            sheet.Cell(2, 1).FormulaA1 = "CONCATENATE(\"good \", \"day\")";
+            sheet.Cell(2, 2).FormulaA1 = "1+1";
+            workbook.SaveAs(_temp.File("f.xlsx"));
+        }
+
+        var rows = await ReadAsync("f.xlsx");
+        Assert.Equal(["good day", "2"], rows.Single().Values);
+    }
+
+    [Fact]
+    public async Task Reading_stops_when_cancelled()
+    {
+        await File.WriteAllLinesAsync(_temp.File("c.csv"), ["text,label", .. Enumerable.Range(0, 100).Select(i => $"row {i},a")]);
+        using var reader = await TabularReader.OpenAsync(_temp.File("c.csv"));
+        using var cancel = new CancellationTokenSource();
+        var read = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var row in reader.ReadRowsAsync(cancel.Token))
+            {
+                if (++read == 10)
+                {
+                    await cancel.CancelAsync();
+                }
+            }
+        });
+        Assert.Equal(10, read);
+    }
+
     private async Task<List<TabularRow>> ReadAsync(string name)
     {
         using var reader = await TabularReader.OpenAsync(_temp.File(name));
