@@ -44,14 +44,14 @@ internal sealed class DatasetMerger(DataPipelineOptions options, TextPreprocesso
         await foreach (var row in reader.ReadRowsAsync(cancellationToken))
         {
             read++;
-            var reason = Take(row, textIndex, labelIndex, source, labels, out var example);
+            var reason = Take(row, index, textIndex, labelIndex, source, labels, out var example);
             if (reason is { } why)
             {
                 dropped = dropped.Add(why);
             }
             else
             {
-                rows.Add(example! with { SourceIndex = index });
+                rows.Add(example!);
                 kept++;
             }
 
@@ -65,7 +65,7 @@ internal sealed class DatasetMerger(DataPipelineOptions options, TextPreprocesso
         return new SourceReport(name, path, read, kept, dropped);
     }
 
-    private DropReason? Take(TabularRow row, int textIndex, int labelIndex, DatasetSource source, LabelOptions labels, out RawExample? example)
+    private DropReason? Take(TabularRow row, int sourceIndex, int textIndex, int labelIndex, DatasetSource source, LabelOptions labels, out RawExample? example)
     {
         example = null;
         var text = row[textIndex];
@@ -95,7 +95,7 @@ internal sealed class DatasetMerger(DataPipelineOptions options, TextPreprocesso
             return DropReason.EmptyAfterPreprocessing;
         }
 
-        example = new RawExample(cleaned, names, 0, row.Line);
+        example = new RawExample(cleaned, names, sourceIndex, row.Line);
         return null;
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -158,6 +157,6 @@ internal sealed class JsonLinesTabularReader : ITabularReader
     private static string FirstSentence(string message)
     {
         var cut = message.IndexOf(" LineNumber", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd(' ', '.').ToString(CultureInfo.InvariantCulture);
+        return (cut > 0 ? message[..cut] : message).TrimEnd(' ', '.');
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using BertFineTune.Diagnostics;
 using ClosedXML.Excel;
 
@@ -57,9 +56,11 @@ internal sealed class XlsxTabularReader : ITabularReader
         }
     }
 
-    public async IAsyncEnumerable<TabularRow> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>The workbook is already in memory (ClosedXML loads it whole), so rows come synchronously.</summary>
+    public IAsyncEnumerable<TabularRow> ReadRowsAsync(CancellationToken cancellationToken = default) => Rows(cancellationToken).ToAsyncEnumerable();
+
+    private IEnumerable<TabularRow> Rows(CancellationToken cancellationToken)
     {
-        await Task.CompletedTask;
         foreach (var row in _sheet.RowsUsed())
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -1,3 +1,6 @@
+using BertFineTune.Data;
+using BertFineTune.Diagnostics;
+
 namespace BertFineTune.Text.Preprocessing;
 
 /// <summary>
@@ -44,8 +47,8 @@ public sealed class TextPreprocessor
         {
             if (string.IsNullOrWhiteSpace(options.NormalizationFile))
             {
-                throw new Diagnostics.UserErrorException(new Diagnostics.UserError(
-                    Data.DataErrorCodes.NormalizationNotFound,
+                throw new UserErrorException(new UserError(
+                    DataErrorCodes.NormalizationNotFound,
                     $"Normalization is enabled but no filepath is given; set it to a JSON file or a bundled dictionary ({string.Join(", ", NormalizationLoader.BundledNames)}).",
                     options.NormalizationWhere?.ConfigFile,
                     options.NormalizationWhere?.Line,
