@@ -25,7 +25,7 @@ public sealed class MergeTests : IDisposable
             Target: new TargetColumns("sentence", "label"));
 
         var data = await DataPipeline.PrepareAsync(options);
-        await PreparedDataWriter.WriteAsync(data, _temp.File("out"), options.Target);
+        await PreparedDataWriter.WriteAsync(data, _temp.File("out"), options);
 
         Assert.Equal(["neg", "pos"], data.Labels.Names);
         Assert.Equal(["reviews.csv", "tweets.jsonl"], data.Report.Sources.Select(s => s.Source));
@@ -81,5 +81,11 @@ public sealed class MergeTests : IDisposable
         Assert.Equal([0, 1], all["d"].LabelIds);
         Assert.Equal([0], all["f"].LabelIds);
         Assert.Equal([1f, 1f], all["a"].MultiHot(2));
+
+        await PreparedDataWriter.WriteAsync(data, _temp.File("out"), options);
+        using var train = await TabularReader.OpenAsync(_temp.File("out/train.csv"));
+        var written = await train.ReadRowsAsync().ToDictionaryAsync(r => r[0], r => r[1]);
+        Assert.All(written, w => Assert.Equal(string.Join(";", all[w.Key].LabelIds.Select(data.Labels.NameOf)), w.Value));
+        Assert.Contains("\"problem_type\": \"multi_label_classification\"", await File.ReadAllTextAsync(_temp.File("out/labels.json")), StringComparison.Ordinal);
     }
 }

@@ -27,6 +27,10 @@ public static class PreparedDataWriter
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>Writes every output file with the target column names and label delimiter of <paramref name="options"/>.</summary>
+    public static Task<IReadOnlyList<string>> WriteAsync(PreparedData data, string folder, DataPipelineOptions options, CancellationToken cancellationToken = default) =>
+        WriteAsync(data, folder, options.TargetOrDefault, options.LabelsOrDefault.LabelDelimiter, cancellationToken);
+
     /// <summary>Writes every output file and returns their paths.</summary>
     public static async Task<IReadOnlyList<string>> WriteAsync(
         PreparedData data, string folder, TargetColumns? target = null, string labelDelimiter = "|", CancellationToken cancellationToken = default)
