@@ -1,0 +1,162 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using BertFineTune.Diagnostics;
+
+namespace BertFineTune.Data.Reading;
+
+/// <summary>
+/// JSON Lines: one object per line, blank lines skipped. The first object's keys are the columns; a later object
+/// without one of them has an empty cell there, and keys the first object lacks are ignored. Strings arrive as they
+/// are, numbers as written, booleans as <c>true</c>/<c>false</c>, null as empty, arrays as their items joined with
+/// <see cref="TabularReadOptions.ListSeparator"/>, and nested objects as their JSON text.
+/// </summary>
+internal sealed class JsonLinesTabularReader : ITabularReader
+{
+    private readonly StreamReader _text;
+    private readonly Encoding _encoding;
+    private readonly string _listSeparator;
+    private (int Line, string Json)? _first;
+    private int _lineNumber;
+
+    private JsonLinesTabularReader(string path, StreamReader text, Encoding encoding, string listSeparator)
+    {
+        FilePath = path;
+        _text = text;
+        _encoding = encoding;
+        _listSeparator = listSeparator;
+    }
+
+    public string FilePath { get; }
+
+    public TabularFormat Format => TabularFormat.JsonLines;
+
+    public IReadOnlyList<string> Columns { get; private set; } = [];
+
+    public static async Task<ITabularReader> OpenAsync(string path, TabularReadOptions options, CancellationToken cancellationToken)
+    {
+        var encoding = TextEncodings.Strict(options.Encoding, path);
+        var reader = new JsonLinesTabularReader(path, TextEncodings.OpenReader(path, encoding), encoding, options.ListSeparator);
+        try
+        {
+            var first = await reader.NextLineAsync(cancellationToken)
+                ?? throw new UserErrorException(new UserError(
+                    DataErrorCodes.EmptyFile,
+                    "The file is empty: a JSON Lines file needs one JSON object per line, and the first object's keys name the columns.",
+                    path,
+                    1));
+            using var document = reader.Parse(first.Line, first.Json);
+            reader.Columns = document.RootElement.EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal).ToArray();
+            reader._first = first;
+            return reader;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    public async IAsyncEnumerable<TabularRow> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (_first is { } first)
+        {
+            _first = null;
+            yield return ToRow(first.Line, first.Json);
+        }
+
+        while (await NextLineAsync(cancellationToken) is { } next)
+        {
+            yield return ToRow(next.Line, next.Json);
+        }
+    }
+
+    public void Dispose() => _text.Dispose();
+
+    private TabularRow ToRow(int line, string json)
+    {
+        using var document = Parse(line, json);
+        var values = new string[Columns.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = document.RootElement.TryGetProperty(Columns[i], out var value) ? ToText(value) : string.Empty;
+        }
+
+        return new TabularRow(line, values);
+    }
+
+    private string ToText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString() ?? string.Empty,
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Null or JsonValueKind.Undefined => string.Empty,
+        JsonValueKind.Array => string.Join(_listSeparator, value.EnumerateArray().Select(ToText)),
+        _ => value.GetRawText(),
+    };
+
+    private JsonDocument Parse(int line, string json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new UserErrorException(new UserError(
+                DataErrorCodes.InvalidJsonLine,
+                $"This line is not valid JSON ({FirstSentence(e.Message)}); each line of a .jsonl file must be one complete JSON object.",
+                FilePath,
+                line,
+                (int)(e.BytePositionInLine ?? 0) + 1));
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw new UserErrorException(new UserError(
+                DataErrorCodes.InvalidJsonLine,
+                "This line is a JSON value but not an object; each line of a .jsonl file must be an object such as {\"text\": \"...\", \"label\": \"...\"}.",
+                FilePath,
+                line,
+                1));
+        }
+
+        return document;
+    }
+
+    private async Task<(int Line, string Json)?> NextLineAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            string? text;
+            try
+            {
+                text = await _text.ReadLineAsync(cancellationToken);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw TextEncodings.Undecodable(FilePath, _encoding);
+            }
+
+            if (text is null)
+            {
+                return null;
+            }
+
+            _lineNumber++;
+            if (!string.IsNullOrWhiteSpace(text))
+            {
+                return (_lineNumber, text);
+            }
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" LineNumber", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd(' ', '.');
+    }
+}
