@@ -61,5 +61,6 @@ public static class BertftApp
         config.AddCommand<ValidateCommand>("validate").WithDescription("Check a config file and print the effective settings (secrets masked).");
         config.AddCommand<SchemaCommand>("schema").WithDescription("Print config.schema.json (or --markdown: the configuration reference).");
         config.AddCommand<InitCommand>("init").WithDescription("Write a commented starter config.");
+        config.AddCommand<PrepareCommand>("prepare").WithDescription("Read, merge, clean, encode and split the data; write <output_dir>/data/ and a report.");
     }
 }

@@ -25,7 +25,7 @@ public sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
         // Errors (exit 2) surface as UserErrorException, which BertftApp prints in canonical form.
         var loaded = await ConfigLoader.LoadAsync(settings.Config, settings.Set, cancellationToken);
         ErrorOutput.Write(loaded.Warnings);
-        ConfigSummary.Write(ConfigSummary.CreateConsole(), loaded);
+        ConfigSummary.Write(ConsoleFactory.Create(), loaded);
         return ExitCodes.Ok;
     }
 }

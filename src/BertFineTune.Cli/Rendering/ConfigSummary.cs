@@ -25,16 +25,4 @@ public static class ConfigSummary
 
         console.Write(table);
     }
-
-    /// <summary>A console for stdout; wide when redirected so keys and paths are not wrapped in logs and tests.</summary>
-    public static IAnsiConsole CreateConsole()
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-        if (Console.IsOutputRedirected)
-        {
-            console.Profile.Width = 200;
-        }
-
-        return console;
-    }
 }
