@@ -1,0 +1,11 @@
+namespace BertFineTune.Models.Layers;
+
+/// <summary>How the softmax(QKᵀ/√d + mask)·V core of self-attention is computed. Both give the same result within float rounding.</summary>
+public enum AttentionImplementation
+{
+    /// <summary>LibTorch's fused <c>scaled_dot_product_attention</c> (its default scale is 1/√head_dim, as every family here uses).</summary>
+    Sdpa,
+
+    /// <summary>Explicit matmul → add mask → softmax → dropout → matmul, as HF's eager attention.</summary>
+    Eager,
+}
