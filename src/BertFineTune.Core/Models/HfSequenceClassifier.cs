@@ -105,7 +105,7 @@ public abstract class HfSequenceClassifier : SequenceClassificationModel, ICheck
         }
         else
         {
-            nn.init.normal_(parameter, 0.0, PretrainedConfig.InitializerRange, generator);
+            Initializers.Normal(parameter, PretrainedConfig.InitializerRange, generator);
         }
     }
 }

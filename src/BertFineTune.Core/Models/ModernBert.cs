@@ -293,7 +293,6 @@ public sealed class ModernBertForSequenceClassification : HfSequenceClassifier
             ? Math.Pow(Config.HiddenSize, -0.5)
             : Config.InitializerRange / Math.Sqrt(2.0 * Config.NumHiddenLayers);
         var cutoff = Config.InitializerCutoffFactor * std;
-        using var noGrad = torch.no_grad();
-        nn.init.trunc_normal_(parameter, 0.0, std, -cutoff, cutoff, generator);
+        Initializers.TruncatedNormal(parameter, std, -cutoff, cutoff, generator);
     }
 }
