@@ -1,6 +1,7 @@
 using BertFineTune.Diagnostics;
 using BertFineTune.Models.Configuration;
 using BertFineTune.Models.Weights;
+using BertFineTune.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public static class AutoModelForSequenceClassification
     /// <exception cref="UserErrorException">Unknown model_type, bad config, unreadable weights, or keys that do not fit.</exception>
     public static ModelLoadResult FromPretrained(string directory, ModelLoadOptions options)
     {
-        TorchSharp.torch.InitializeDeviceType(DeviceType.CPU);
+        TorchNativeLoader.EnsureLoaded();
         var json = ConfigJson.Load(directory);
         var modelType = json.String("model_type") ?? throw new UserErrorException(
             ModelErrors.UnknownModelType,

@@ -1,5 +1,8 @@
+using BertFineTune.Diagnostics;
 using BertFineTune.Models.Configuration;
 using BertFineTune.Models.Layers;
+using BertFineTune.Models.Weights;
+using BertFineTune.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -223,7 +226,7 @@ public sealed class BertPooler : nn.Module<Tensor, Tensor>
 /// <c>BertModel</c>: embeddings, encoder and (optionally) pooler. Usable headless, e.g. for sentence embeddings from an
 /// all-MiniLM-L6-v2 folder whose keys have no <c>bert.</c> prefix.
 /// </summary>
-public sealed class BertModel : nn.Module<ModelInputs, Tensor>
+public sealed class BertModel : nn.Module<ModelInputs, Tensor>, ICheckpointLayout
 {
     private readonly BertEmbeddings embeddings;
     private readonly BertEncoder encoder;
@@ -245,6 +248,70 @@ public sealed class BertModel : nn.Module<ModelInputs, Tensor>
     }
 
     public BertConfig Config { get; }
+
+    string ICheckpointLayout.BasePrefix => string.Empty;
+
+    IReadOnlyList<string> ICheckpointLayout.HeadPrefixes { get; } = ["pooler."];
+
+    IReadOnlyList<string> ICheckpointLayout.IgnoredCheckpointPrefixes { get; } = ["cls.", "classifier."];
+
+    string? ICheckpointLayout.StrippedPrefix => "bert.";
+
+    /// <summary>
+    /// Loads the encoder of a <c>bert</c> folder headless, in eval mode: keys with or without <c>bert.</c>, task and
+    /// pre-training heads skipped. A missing pooler is created with HF's init (normal, std <c>initializer_range</c>).
+    /// </summary>
+    public static (BertModel Model, ModelLoadReport Report) FromPretrained(string directory, long? seed = null)
+    {
+        TorchNativeLoader.EnsureLoaded();
+        var json = ConfigJson.Load(directory);
+        var modelType = json.String("model_type");
+        if (modelType != "bert")
+        {
+            throw new UserErrorException(
+                ModelErrors.UnknownModelType,
+                $"a headless BertModel needs model_type 'bert', not '{modelType}'.",
+                json.File,
+                key: "model_type");
+        }
+
+        var config = BertConfig.Parse(json, modelType);
+        var model = new BertModel(config);
+        try
+        {
+            using var generator = seed is { } s ? new Generator((ulong)s, torch.CPU) : null;
+            using var checkpoint = CheckpointReader.Read(directory);
+            var match = CheckpointMatcher.Apply(model, model, checkpoint, allowFreshHead: true, (name, p) =>
+            {
+                using var noGrad = torch.no_grad();
+                if (name.EndsWith(".bias", StringComparison.Ordinal))
+                {
+                    p.zero_();
+                }
+                else
+                {
+                    Initializers.Normal(p, config.InitializerRange, generator);
+                }
+            });
+            model.eval();
+            var report = new ModelLoadReport(
+                Path.GetFullPath(directory),
+                modelType,
+                nameof(BertModel),
+                checkpoint.Files,
+                match.Fresh.Count == 0 ? HeadSource.Checkpoint : HeadSource.CreatedMissing,
+                match.Fresh,
+                match.Ignored,
+                config.Labels,
+                config.Labels);
+            return (model, report);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The last hidden state <c>[batch, seq, hidden]</c>.</summary>
     public override Tensor forward(ModelInputs inputs)

@@ -151,6 +151,36 @@ public class CheckpointLoadingTests
         Assert.True(Same(model.ForwardHidden(batch), original.ForwardHidden(batch)));
     }
 
+    [Fact]
+    public void BertModel_loads_headless_from_a_classifier_folder_and_gives_the_reference_hidden_states()
+    {
+        var fixture = ModelFixture.Load("tiny-bert");
+        var (model, report) = BertModel.FromPretrained(fixture.ModelFolder);
+        using var _ = model;
+
+        Assert.Equal(HeadSource.Checkpoint, report.Head);
+        Assert.Equal(["classifier.bias", "classifier.weight"], report.IgnoredKeys);
+        Assert.Equal(fixture.Expected["parameters"]!.AsArray().Count - 2, model.parameters().Count());
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var hidden = model.forward(fixture.Batch());
+        var expected = fixture.Expected["eval"]!["last_hidden_state"]!["values"]!.AsArray();
+        Assert.True(ModelFixture.MaxAbsDiff(hidden[1].narrow(0, 0, 4), fixture.Matrix(expected[1]!)) <= 1e-4);
+    }
+
+    [Fact]
+    public void A_config_field_of_the_wrong_type_names_the_key()
+    {
+        using var dir = new TempDirectory();
+        CheckpointEditing.Derive(ModelFixture.Load("tiny-distilbert").ModelFolder, dir.Path, w => w, c => c["n_layers"] = "two");
+
+        var error = Assert.Throws<UserErrorException>(() => AutoModelForSequenceClassification.FromPretrained(dir.Path, ModelLoadOptions.Default));
+
+        Assert.Equal(ModelErrors.InvalidConfigValue, error.Errors[0].Code);
+        Assert.Equal("n_layers", error.Errors[0].Key);
+        Assert.Contains("\"two\"", error.Errors[0].Message);
+    }
+
     [Theory]
     [InlineData("tiny-distilbert")]
     [InlineData("tiny-modernbert")]

@@ -58,7 +58,7 @@ public sealed class ConfigJson
 
     public string String(string key, string fallback) => String(key) ?? fallback;
 
-    public int? Int(string key) => Read<int?>(key, "an integer", n => n.GetValueKind() == JsonValueKind.Number && n.AsValue().TryGetValue(out int v) ? v : TryIntegral(n));
+    public int? Int(string key) => Read<int?>(key, "an integer", n => n.GetValueKind() != JsonValueKind.Number ? null : n.AsValue().TryGetValue(out int v) ? v : TryIntegral(n));
 
     public int Int(string key, int fallback) => Int(key) ?? fallback;
 

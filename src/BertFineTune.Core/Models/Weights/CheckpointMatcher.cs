@@ -40,12 +40,10 @@ public static class CheckpointMatcher
                 continue;
             }
 
-            var target = parameters.ContainsKey(name) ? name
-                : layout.BasePrefix.Length > 0 && parameters.ContainsKey(layout.BasePrefix + name) ? layout.BasePrefix + name
-                : null;
+            var target = Candidates(name, layout).FirstOrDefault(parameters.ContainsKey);
             if (target is null)
             {
-                (IsIgnored(name, layout) ? ignored : unexpected).Add(key);
+                (Candidates(name, layout).Any(c => IsIgnored(c, layout)) ? ignored : unexpected).Add(key);
             }
             else if (!sources.TryAdd(target, (key, tensor)))
             {
@@ -101,6 +99,20 @@ public static class CheckpointMatcher
         key.EndsWith(".gamma", StringComparison.Ordinal) ? key[..^".gamma".Length] + ".weight"
         : key.EndsWith(".beta", StringComparison.Ordinal) ? key[..^".beta".Length] + ".bias"
         : key;
+
+    private static IEnumerable<string> Candidates(string name, ICheckpointLayout layout)
+    {
+        yield return name;
+        if (layout.BasePrefix.Length > 0)
+        {
+            yield return layout.BasePrefix + name;
+        }
+
+        if (layout.StrippedPrefix is { Length: > 0 } stripped && name.StartsWith(stripped, StringComparison.Ordinal))
+        {
+            yield return name[stripped.Length..];
+        }
+    }
 
     private static bool IsIgnored(string name, ICheckpointLayout layout) =>
         layout.IgnoredCheckpointPrefixes.Any(p =>

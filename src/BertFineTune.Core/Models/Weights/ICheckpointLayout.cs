@@ -11,4 +11,7 @@ public interface ICheckpointLayout
 
     /// <summary>Checkpoint key prefixes (either form, with or without <see cref="BasePrefix"/>) that are skipped.</summary>
     IReadOnlyList<string> IgnoredCheckpointPrefixes { get; }
+
+    /// <summary>A prefix checkpoint keys may carry that this module's names lack (a headless <c>BertModel</c> reading <c>bert.*</c> keys).</summary>
+    string? StrippedPrefix => null;
 }
