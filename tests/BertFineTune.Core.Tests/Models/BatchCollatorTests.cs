@@ -1,8 +1,7 @@
 using BertFineTune.Models;
 using TorchSharp;
-using static TorchSharp.torch;
-
 using static BertFineTune.Tests.Models.TensorAssert;
+using static TorchSharp.torch;
 
 namespace BertFineTune.Tests.Models;
 

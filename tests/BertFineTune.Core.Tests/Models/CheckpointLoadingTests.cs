@@ -4,9 +4,8 @@ using BertFineTune.Models.Weights;
 using BertFineTune.Tests.Support;
 using TorchSharp;
 using TorchSharp.PyBridge;
-using static TorchSharp.torch;
-
 using static BertFineTune.Tests.Models.TensorAssert;
+using static TorchSharp.torch;
 
 namespace BertFineTune.Tests.Models;
 

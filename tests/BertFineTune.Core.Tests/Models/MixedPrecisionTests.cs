@@ -1,9 +1,8 @@
 using BertFineTune.Models;
 using TorchSharp;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
-
 using static BertFineTune.Tests.Models.TensorAssert;
+using static TorchSharp.torch;
 
 namespace BertFineTune.Tests.Models;
 
