@@ -14,6 +14,7 @@ public class FixtureParityTests(ITestOutputHelper output)
         var data = new TheoryData<string, AttentionImplementation>();
         foreach (var name in ModelFixture.Names)
         {
+            data.Add(name, AttentionImplementation.Auto);
             data.Add(name, AttentionImplementation.Sdpa);
             data.Add(name, AttentionImplementation.Eager);
         }

@@ -20,7 +20,7 @@ public static class ScaledDotProductAttention
         AttentionImplementation implementation)
     {
         var p = training ? dropout : 0.0;
-        if (implementation == AttentionImplementation.Sdpa)
+        if (implementation == AttentionImplementation.Sdpa || (implementation == AttentionImplementation.Auto && p == 0))
         {
             return nn.functional.scaled_dot_product_attention(query, key, value, additiveMask, p);
         }
