@@ -36,6 +36,29 @@ public class FamilyVariantTests
     }
 
     [Fact]
+    public void Hidden_act_gelu_new_is_the_tanh_approximation_and_an_unknown_one_is_a_config_error()
+    {
+        var fixture = ModelFixture.Load("tiny-bert");
+        using var dir = new TempDirectory();
+        CheckpointEditing.Derive(fixture.ModelFolder, dir.Path, w => w, c => c["hidden_act"] = "gelu_new");
+        var (model, _) = AutoModelForSequenceClassification.FromPretrained(dir.Path, ModelLoadOptions.Default);
+        using var _ = model;
+        using (torch.NewDisposeScope())
+        using (torch.no_grad())
+        {
+            // The fixtures README: tanh-GELU moves these logits by 1.9e-4–3.5e-4 from erf-GELU.
+            var diff = ModelFixture.MaxAbsDiff(model.forward(fixture.Batch()), fixture.Matrix(fixture.Expected["eval"]!["logits"]!));
+            Assert.InRange(diff, 1e-4, 1e-3);
+        }
+
+        using var bad = new TempDirectory();
+        CheckpointEditing.Derive(fixture.ModelFolder, bad.Path, w => w, c => c["hidden_act"] = "mish");
+        var error = Assert.Throws<BertFineTune.Diagnostics.UserErrorException>(() => AutoModelForSequenceClassification.FromPretrained(bad.Path, ModelLoadOptions.Default));
+        Assert.Equal("hidden_act", error.Errors[0].Key);
+        Assert.Contains("gelu_new", error.Errors[0].Message);
+    }
+
+    [Fact]
     public void Sinusoidal_DistilBert_positions_are_the_fixed_table_and_not_trained()
     {
         var fixture = ModelFixture.Load("tiny-distilbert");
