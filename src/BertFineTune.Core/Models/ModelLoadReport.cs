@@ -43,6 +43,9 @@ public sealed record ModelLoadReport(
         HeadSource.CreatedForNewLabels =>
             $"{Architecture}: the checkpoint's head has {CheckpointLabels.Count} labels, the task has {Labels.Count}; " +
             $"created {string.Join(", ", FreshParameters)} fresh. Fine-tune before use.",
+        _ when !Labels.SequenceEqual(CheckpointLabels) =>
+            $"{Architecture}: loaded all weights; the head's {Labels.Count} outputs now mean {string.Join(", ", Labels)} " +
+            $"(the checkpoint called them {string.Join(", ", CheckpointLabels)}).",
         _ => $"{Architecture}: loaded all weights from {string.Join(", ", WeightFiles.Select(Path.GetFileName))}.",
     };
 }

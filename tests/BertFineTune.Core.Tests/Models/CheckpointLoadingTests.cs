@@ -102,6 +102,18 @@ public class CheckpointLoadingTests
     }
 
     [Fact]
+    public void The_same_label_count_keeps_the_trained_head_under_the_new_names()
+    {
+        var fixture = ModelFixture.Load("tiny-bert");
+        var (model, report) = AutoModelForSequenceClassification.FromPretrained(fixture.ModelFolder, new ModelLoadOptions { Labels = ["a", "b", "c"] });
+        using var _ = model;
+
+        Assert.Equal(HeadSource.Checkpoint, report.Head);
+        Assert.Equal(["a", "b", "c"], model.Labels);
+        Assert.Contains("now mean a, b, c", report.Describe());
+    }
+
+    [Fact]
     public void ModernBert_fresh_classifier_uses_its_truncated_normal_init()
     {
         var fixture = ModelFixture.Load("tiny-modernbert");
@@ -194,6 +206,24 @@ public class CheckpointLoadingTests
         }
 
         AssertSameLogits(fixture, dir.Path);
+    }
+
+    [Fact]
+    public void A_bf16_checkpoint_loads_into_fp32_master_weights()
+    {
+        var fixture = ModelFixture.Load("tiny-roberta");
+        using var dir = new TempDirectory();
+        CheckpointEditing.Derive(fixture.ModelFolder, dir.Path, w => w.ToDictionary(kv => kv.Key, kv => kv.Value.to(ScalarType.BFloat16)));
+        Assert.All(SafetensorsFile.ReadHeader(dir.File(CheckpointFiles.Safetensors)).Entries, e => Assert.Equal("BF16", e.DType));
+
+        var (model, _) = AutoModelForSequenceClassification.FromPretrained(dir.Path, ModelLoadOptions.Default);
+        using var _ = model;
+
+        Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var diff = ModelFixture.MaxAbsDiff(model.forward(fixture.Batch()), fixture.Matrix(fixture.Expected["eval"]!["logits"]!));
+        Assert.InRange(diff, 1e-7, 0.1); // bf16-rounded weights: close, not equal
     }
 
     [Fact]
