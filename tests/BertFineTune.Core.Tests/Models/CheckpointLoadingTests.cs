@@ -209,6 +209,35 @@ public class CheckpointLoadingTests
     }
 
     [Fact]
+    public void A_truncated_safetensors_file_is_a_user_error()
+    {
+        var fixture = ModelFixture.Load("tiny-bert");
+        using var dir = new TempDirectory();
+        File.Copy(Path.Combine(fixture.ModelFolder, "config.json"), dir.File("config.json"));
+        var bytes = File.ReadAllBytes(Path.Combine(fixture.ModelFolder, CheckpointFiles.Safetensors));
+        File.WriteAllBytes(dir.File(CheckpointFiles.Safetensors), bytes[..200]);
+
+        var error = Assert.Throws<UserErrorException>(() => AutoModelForSequenceClassification.FromPretrained(dir.Path, ModelLoadOptions.Default));
+
+        Assert.Equal(ModelErrors.WeightsUnreadable, error.Errors[0].Code);
+        Assert.Contains("not a valid safetensors file", error.Errors[0].Message);
+    }
+
+    [Fact]
+    public void A_shard_index_naming_an_absent_file_says_which()
+    {
+        var fixture = ModelFixture.Load("tiny-bert");
+        using var dir = new TempDirectory();
+        File.Copy(Path.Combine(fixture.ModelFolder, "config.json"), dir.File("config.json"));
+        File.WriteAllText(dir.File(CheckpointFiles.SafetensorsIndex), "{\"weight_map\": {\"classifier.weight\": \"model-00001-of-00002.safetensors\"}}");
+
+        var error = Assert.Throws<UserErrorException>(() => AutoModelForSequenceClassification.FromPretrained(dir.Path, ModelLoadOptions.Default));
+
+        Assert.Equal(ModelErrors.WeightsMissing, error.Errors[0].Code);
+        Assert.Contains("model-00001-of-00002.safetensors", error.Errors[0].Message);
+    }
+
+    [Fact]
     public void A_bf16_checkpoint_loads_into_fp32_master_weights()
     {
         var fixture = ModelFixture.Load("tiny-roberta");
