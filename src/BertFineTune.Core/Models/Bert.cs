@@ -1,0 +1,373 @@
+using BertFineTune.Diagnostics;
+using BertFineTune.Models.Configuration;
+using BertFineTune.Models.Layers;
+using BertFineTune.Models.Weights;
+using BertFineTune.Native;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+#pragma warning disable SA1402, SA1649 // One file per architecture, mirroring modeling_bert.py.
+
+namespace BertFineTune.Models;
+
+/// <summary><c>BertEmbeddings</c>: word + absolute position + token type, then LayerNorm and dropout.</summary>
+public sealed class BertEmbeddings : nn.Module<ModelInputs, Tensor>
+{
+    private readonly Embedding word_embeddings;
+    private readonly Embedding position_embeddings;
+    private readonly Embedding token_type_embeddings;
+    private readonly HfLayerNorm LayerNorm;
+    private readonly Dropout dropout;
+
+    public BertEmbeddings(BertConfig config)
+        : base(nameof(BertEmbeddings))
+    {
+        word_embeddings = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: config.PadTokenId);
+        position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
+        token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
+        LayerNorm = new HfLayerNorm(config.HiddenSize, config.LayerNormEps);
+        dropout = nn.Dropout(config.HiddenDropoutProb);
+        register_module(nameof(word_embeddings), word_embeddings);
+        register_module(nameof(position_embeddings), position_embeddings);
+        register_module(nameof(token_type_embeddings), token_type_embeddings);
+        register_module(nameof(LayerNorm), LayerNorm);
+        register_module(nameof(dropout), dropout);
+    }
+
+    public override Tensor forward(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var ids = inputs.InputIds;
+        var positions = torch.arange(ids.shape[1], dtype: ScalarType.Int64, device: ids.device).unsqueeze(0);
+        var types = inputs.TokenTypeIds ?? torch.zeros_like(ids);
+        var sum = word_embeddings.forward(ids) + token_type_embeddings.forward(types) + position_embeddings.forward(positions);
+        return dropout.forward(LayerNorm.forward(sum)).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary><c>BertSelfAttention</c>: query/key/value projections and scaled dot-product attention over the padding mask.</summary>
+public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>, IAttentionModule
+{
+    private readonly MixedPrecisionLinear query;
+    private readonly MixedPrecisionLinear key;
+    private readonly MixedPrecisionLinear value;
+    private readonly long _heads;
+    private readonly double _dropout;
+
+    public BertSelfAttention(int hiddenSize, int heads, double attentionDropout)
+        : base(nameof(BertSelfAttention))
+    {
+        query = new MixedPrecisionLinear(hiddenSize, hiddenSize);
+        key = new MixedPrecisionLinear(hiddenSize, hiddenSize);
+        value = new MixedPrecisionLinear(hiddenSize, hiddenSize);
+        _heads = heads;
+        _dropout = attentionDropout;
+        register_module(nameof(query), query);
+        register_module(nameof(key), key);
+        register_module(nameof(value), value);
+    }
+
+    public AttentionImplementation Implementation { get; set; } = AttentionDefaults.Implementation;
+
+    /// <param name="hidden"><c>[batch, seq, hidden]</c>.</param>
+    /// <param name="additiveMask">The extended padding mask from <see cref="ScaledDotProductAttention.PaddingMask"/>.</param>
+    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    {
+        using var scope = torch.NewDisposeScope();
+        var q = HeadSplit.Split(query.forward(hidden), _heads);
+        var k = HeadSplit.Split(key.forward(hidden), _heads);
+        var v = HeadSplit.Split(value.forward(hidden), _heads);
+        var context = ScaledDotProductAttention.Compute(q, k, v, additiveMask, _dropout, training, Implementation);
+        return HeadSplit.Merge(context).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary><c>BertSelfOutput</c> (and <c>BertOutput</c>'s shape): dense, dropout, residual LayerNorm.</summary>
+public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly MixedPrecisionLinear dense;
+    private readonly HfLayerNorm LayerNorm;
+    private readonly Dropout dropout;
+
+    public BertSelfOutput(int inFeatures, int hiddenSize, double eps, double dropoutProb)
+        : base(nameof(BertSelfOutput))
+    {
+        dense = new MixedPrecisionLinear(inFeatures, hiddenSize);
+        LayerNorm = new HfLayerNorm(hiddenSize, eps);
+        dropout = nn.Dropout(dropoutProb);
+        register_module(nameof(dense), dense);
+        register_module(nameof(LayerNorm), LayerNorm);
+        register_module(nameof(dropout), dropout);
+    }
+
+    public override Tensor forward(Tensor hidden, Tensor residual)
+    {
+        using var scope = torch.NewDisposeScope();
+        var projected = dropout.forward(dense.forward(hidden));
+        return LayerNorm.forward(projected + residual).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary><c>BertAttention</c>: <c>self</c> then <c>output</c>.</summary>
+public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly BertSelfAttention self;
+    private readonly BertSelfOutput output;
+
+    public BertAttention(BertConfig config)
+        : base(nameof(BertAttention))
+    {
+        self = new BertSelfAttention(config.HiddenSize, config.NumAttentionHeads, config.AttentionProbsDropoutProb);
+        output = new BertSelfOutput(config.HiddenSize, config.HiddenSize, config.LayerNormEps, config.HiddenDropoutProb);
+        register_module(nameof(self), self);
+        register_module(nameof(output), output);
+    }
+
+    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    {
+        using var attended = self.forward(hidden, additiveMask);
+        return output.forward(attended, hidden);
+    }
+}
+
+/// <summary><c>BertIntermediate</c>: dense to <c>intermediate_size</c> and <c>hidden_act</c>.</summary>
+public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
+{
+    private readonly MixedPrecisionLinear dense;
+    private readonly Func<Tensor, Tensor> _activation;
+
+    public BertIntermediate(BertConfig config)
+        : base(nameof(BertIntermediate))
+    {
+        dense = new MixedPrecisionLinear(config.HiddenSize, config.IntermediateSize);
+        _activation = Activations.Resolve(config.HiddenAct, config.Json.File, "hidden_act");
+        register_module(nameof(dense), dense);
+    }
+
+    public override Tensor forward(Tensor hidden)
+    {
+        using var projected = dense.forward(hidden);
+        return _activation(projected);
+    }
+}
+
+/// <summary><c>BertLayer</c>: attention, intermediate, output (post-norm).</summary>
+public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly BertAttention attention;
+    private readonly BertIntermediate intermediate;
+    private readonly BertSelfOutput output;
+
+    public BertLayer(BertConfig config)
+        : base(nameof(BertLayer))
+    {
+        attention = new BertAttention(config);
+        intermediate = new BertIntermediate(config);
+        output = new BertSelfOutput(config.IntermediateSize, config.HiddenSize, config.LayerNormEps, config.HiddenDropoutProb);
+        register_module(nameof(attention), attention);
+        register_module(nameof(intermediate), intermediate);
+        register_module(nameof(output), output);
+    }
+
+    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    {
+        using var scope = torch.NewDisposeScope();
+        var attended = attention.forward(hidden, additiveMask);
+        return output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary><c>BertEncoder</c>: the stack <c>layer.0 … layer.N-1</c> (RoBERTa's encoder is the same module tree).</summary>
+public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly ModuleList<BertLayer> layer;
+
+    public BertEncoder(BertConfig config)
+        : base(nameof(BertEncoder))
+    {
+        layer = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new BertLayer(config)).ToArray());
+        register_module(nameof(layer), layer);
+    }
+
+    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    {
+        using var scope = torch.NewDisposeScope();
+        var current = hidden;
+        foreach (var block in layer)
+        {
+            current = block.forward(current, additiveMask);
+        }
+
+        return current.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary><c>BertPooler</c>: dense + tanh of the first token.</summary>
+public sealed class BertPooler : nn.Module<Tensor, Tensor>
+{
+    private readonly MixedPrecisionLinear dense;
+
+    public BertPooler(int hiddenSize)
+        : base(nameof(BertPooler))
+    {
+        dense = new MixedPrecisionLinear(hiddenSize, hiddenSize);
+        register_module(nameof(dense), dense);
+    }
+
+    public override Tensor forward(Tensor hidden)
+    {
+        using var scope = torch.NewDisposeScope();
+        return dense.forward(hidden.select(1, 0)).tanh().MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// <c>BertModel</c>: embeddings, encoder and (optionally) pooler. Usable headless, e.g. for sentence embeddings from an
+/// all-MiniLM-L6-v2 folder whose keys have no <c>bert.</c> prefix.
+/// </summary>
+public sealed class BertModel : nn.Module<ModelInputs, Tensor>, ICheckpointLayout
+{
+    private readonly BertEmbeddings embeddings;
+    private readonly BertEncoder encoder;
+    private readonly BertPooler? pooler;
+
+    public BertModel(BertConfig config, bool addPoolingLayer = true)
+        : base(nameof(BertModel))
+    {
+        Config = config;
+        embeddings = new BertEmbeddings(config);
+        encoder = new BertEncoder(config);
+        register_module(nameof(embeddings), embeddings);
+        register_module(nameof(encoder), encoder);
+        if (addPoolingLayer)
+        {
+            pooler = new BertPooler(config.HiddenSize);
+            register_module(nameof(pooler), pooler);
+        }
+    }
+
+    public BertConfig Config { get; }
+
+    string ICheckpointLayout.BasePrefix => string.Empty;
+
+    IReadOnlyList<string> ICheckpointLayout.HeadPrefixes { get; } = ["pooler."];
+
+    IReadOnlyList<string> ICheckpointLayout.IgnoredCheckpointPrefixes { get; } = ["cls.", "classifier."];
+
+    string? ICheckpointLayout.StrippedPrefix => "bert.";
+
+    /// <summary>
+    /// Loads the encoder of a <c>bert</c> folder headless, in eval mode: keys with or without <c>bert.</c>, task and
+    /// pre-training heads skipped. A missing pooler is created with HF's init (normal, std <c>initializer_range</c>).
+    /// </summary>
+    public static (BertModel Model, ModelLoadReport Report) FromPretrained(string directory, long? seed = null)
+    {
+        TorchNativeLoader.EnsureLoaded();
+        var json = ConfigJson.Load(directory);
+        var modelType = json.String("model_type");
+        if (modelType != "bert")
+        {
+            throw new UserErrorException(
+                ModelErrors.UnknownModelType,
+                $"a headless BertModel needs model_type 'bert', not '{modelType}'.",
+                json.File,
+                key: "model_type");
+        }
+
+        var config = BertConfig.Parse(json, modelType);
+        var model = new BertModel(config);
+        try
+        {
+            using var generator = seed is { } s ? new Generator((ulong)s, torch.CPU) : null;
+            using var checkpoint = CheckpointReader.Read(directory);
+            var match = CheckpointMatcher.Apply(model, model, checkpoint, allowFreshHead: true, (name, p) =>
+            {
+                using var noGrad = torch.no_grad();
+                if (name.EndsWith(".bias", StringComparison.Ordinal))
+                {
+                    p.zero_();
+                }
+                else
+                {
+                    Initializers.Normal(p, config.InitializerRange, generator);
+                }
+            });
+            model.eval();
+            var report = new ModelLoadReport(
+                Path.GetFullPath(directory),
+                modelType,
+                nameof(BertModel),
+                checkpoint.Files,
+                match.Fresh.Count == 0 ? HeadSource.Checkpoint : HeadSource.CreatedMissing,
+                match.Fresh,
+                match.Ignored,
+                config.Labels,
+                config.Labels);
+            return (model, report);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The last hidden state <c>[batch, seq, hidden]</c>.</summary>
+    public override Tensor forward(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var mask = ScaledDotProductAttention.PaddingMask(inputs.AttentionMask);
+        return encoder.forward(embeddings.forward(inputs), mask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The pooled output (dense + tanh of <c>[CLS]</c>) of a last hidden state.</summary>
+    public Tensor Pool(Tensor lastHiddenState) =>
+        (pooler ?? throw new InvalidOperationException("This BertModel was built without a pooler.")).forward(lastHiddenState);
+}
+
+/// <summary><c>BertForSequenceClassification</c>: <c>bert</c> (with pooler), dropout, <c>classifier</c>.</summary>
+public sealed class BertForSequenceClassification : HfSequenceClassifier
+{
+    private readonly BertModel bert;
+    private readonly Dropout dropout;
+    private readonly MixedPrecisionLinear classifier;
+
+    public BertForSequenceClassification(BertConfig config)
+        : base(nameof(BertForSequenceClassification), config)
+    {
+        bert = new BertModel(config);
+        dropout = nn.Dropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
+        classifier = new MixedPrecisionLinear(config.HiddenSize, config.Labels.Count);
+        register_module(nameof(bert), bert);
+        register_module(nameof(dropout), dropout);
+        register_module(nameof(classifier), classifier);
+        Config = config;
+    }
+
+    public BertConfig Config { get; }
+
+    public override string LabelLayerWeight => "classifier.weight";
+
+    public override int MaxSequenceLength => Config.MaxPositionEmbeddings;
+
+    public override bool UsesTokenTypeIds => true;
+
+    /// <summary>The base model (<c>bert.*</c>).</summary>
+    public BertModel Bert => bert;
+
+    protected override string BasePrefix => "bert.";
+
+    protected override IReadOnlyList<string> HeadPrefixes { get; } = ["classifier.", "bert.pooler."];
+
+    protected override IReadOnlyList<string> IgnoredCheckpointPrefixes { get; } = ["cls."];
+
+    public override Tensor ForwardHidden(ModelInputs inputs) => bert.forward(inputs);
+
+    public override Tensor forward(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var pooled = bert.Pool(bert.forward(inputs));
+        return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
+    }
+}

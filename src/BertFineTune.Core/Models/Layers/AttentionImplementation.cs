@@ -1,0 +1,17 @@
+namespace BertFineTune.Models.Layers;
+
+/// <summary>How the softmax(QKᵀ/√d + mask)·V core of self-attention is computed. All give the same result within float rounding.</summary>
+public enum AttentionImplementation
+{
+    /// <summary>
+    /// <see cref="Sdpa"/> when no attention dropout is active (inference, or dropout 0), else <see cref="Eager"/>: measured on
+    /// CPU, SDPA is faster without dropout and slower with it, where LibTorch falls back to its math kernel.
+    /// </summary>
+    Auto,
+
+    /// <summary>LibTorch's fused <c>scaled_dot_product_attention</c> (its default scale is 1/√head_dim, as every family here uses).</summary>
+    Sdpa,
+
+    /// <summary>Explicit matmul → add mask → softmax → dropout → matmul, as HF's eager attention.</summary>
+    Eager,
+}

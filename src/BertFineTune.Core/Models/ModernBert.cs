@@ -1,0 +1,298 @@
+using BertFineTune.Models.Configuration;
+using BertFineTune.Models.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+#pragma warning disable SA1402, SA1649 // One file per architecture, mirroring modeling_modernbert.py.
+
+namespace BertFineTune.Models;
+
+/// <summary><c>ModernBertEmbeddings</c>: tok_embeddings → norm → drop (no position embeddings; RoPE is in attention).</summary>
+public sealed class ModernBertEmbeddings : nn.Module<Tensor, Tensor>
+{
+    private readonly Embedding tok_embeddings;
+    private readonly HfLayerNorm norm;
+    private readonly Dropout drop;
+
+    public ModernBertEmbeddings(ModernBertConfig config)
+        : base(nameof(ModernBertEmbeddings))
+    {
+        tok_embeddings = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: config.PadTokenId);
+        norm = new HfLayerNorm(config.HiddenSize, config.NormEps, config.NormBias);
+        drop = nn.Dropout(config.EmbeddingDropout);
+        register_module(nameof(tok_embeddings), tok_embeddings);
+        register_module(nameof(norm), norm);
+        register_module(nameof(drop), drop);
+    }
+
+    public override Tensor forward(Tensor inputIds)
+    {
+        using var scope = torch.NewDisposeScope();
+        return drop.forward(norm.forward(tok_embeddings.forward(inputIds))).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>The masks and rotary tables one forward pass shares across layers.</summary>
+public sealed record ModernBertLayerContext(Tensor GlobalMask, Tensor SlidingWindowMask, (Tensor Cos, Tensor Sin) GlobalRope, (Tensor Cos, Tensor Sin) LocalRope);
+
+/// <summary><c>ModernBertAttention</c>: fused Wqkv, RoPE (global or local θ), global or sliding-window attention, Wo, out_drop.</summary>
+public sealed class ModernBertAttention : nn.Module<Tensor, ModernBertLayerContext, Tensor>, IAttentionModule
+{
+    private readonly MixedPrecisionLinear Wqkv;
+    private readonly MixedPrecisionLinear Wo;
+    private readonly Dropout out_drop;
+    private readonly long _heads;
+    private readonly double _dropout;
+
+    public ModernBertAttention(ModernBertConfig config, int layerId)
+        : base(nameof(ModernBertAttention))
+    {
+        IsGlobal = config.IsGlobalLayer(layerId);
+        _heads = config.NumAttentionHeads;
+        _dropout = config.AttentionDropout;
+        Wqkv = new MixedPrecisionLinear(config.HiddenSize, 3L * config.HiddenSize, config.AttentionBias);
+        Wo = new MixedPrecisionLinear(config.HiddenSize, config.HiddenSize, config.AttentionBias);
+        out_drop = nn.Dropout(config.AttentionDropout);
+        register_module(nameof(Wqkv), Wqkv);
+        register_module(nameof(Wo), Wo);
+        register_module(nameof(out_drop), out_drop);
+    }
+
+    /// <summary>Global attention (global θ, padding mask only) or local (local θ, sliding window).</summary>
+    public bool IsGlobal { get; }
+
+    public AttentionImplementation Implementation { get; set; } = AttentionDefaults.Implementation;
+
+    public override Tensor forward(Tensor hidden, ModernBertLayerContext context)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (batch, seq) = (hidden.shape[0], hidden.shape[1]);
+
+        // Wqkv's output is [q | k | v], each heads × head_dim wide.
+        var qkv = Wqkv.forward(hidden).view(batch, seq, 3, _heads, -1).permute(2, 0, 3, 1, 4);
+        var (cos, sin) = IsGlobal ? context.GlobalRope : context.LocalRope;
+        var query = RotaryEmbedding.Apply(qkv[0], cos, sin);
+        var key = RotaryEmbedding.Apply(qkv[1], cos, sin);
+        var mask = IsGlobal ? context.GlobalMask : context.SlidingWindowMask;
+        var attended = ScaledDotProductAttention.Compute(query, key, qkv[2], mask, _dropout, training, Implementation);
+        return out_drop.forward(Wo.forward(HeadSplit.Merge(attended))).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary><c>ModernBertMLP</c>: GeGLU. <c>Wi</c> gives [input | gate]; output <c>Wo(drop(act(input) · gate))</c>.</summary>
+public sealed class ModernBertMLP : nn.Module<Tensor, Tensor>
+{
+    private readonly MixedPrecisionLinear Wi;
+    private readonly Dropout drop;
+    private readonly MixedPrecisionLinear Wo;
+    private readonly Func<Tensor, Tensor> _activation;
+
+    public ModernBertMLP(ModernBertConfig config)
+        : base(nameof(ModernBertMLP))
+    {
+        Wi = new MixedPrecisionLinear(config.HiddenSize, 2L * config.IntermediateSize, config.MlpBias);
+        _activation = Activations.Resolve(config.HiddenActivation, config.Json.File, "hidden_activation");
+        drop = nn.Dropout(config.MlpDropout);
+        Wo = new MixedPrecisionLinear(config.IntermediateSize, config.HiddenSize, config.MlpBias);
+        register_module(nameof(Wi), Wi);
+        register_module(nameof(drop), drop);
+        register_module(nameof(Wo), Wo);
+    }
+
+    public override Tensor forward(Tensor hidden)
+    {
+        using var scope = torch.NewDisposeScope();
+        var halves = Wi.forward(hidden).chunk(2, -1);
+        return Wo.forward(drop.forward(_activation(halves[0]) * halves[1])).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary><c>ModernBertEncoderLayer</c>: pre-norm attention and MLP with residuals; layer 0's attn_norm is Identity.</summary>
+public sealed class ModernBertEncoderLayer : nn.Module<Tensor, ModernBertLayerContext, Tensor>
+{
+    private readonly HfLayerNorm? attn_norm;
+    private readonly ModernBertAttention attn;
+    private readonly HfLayerNorm mlp_norm;
+    private readonly ModernBertMLP mlp;
+
+    public ModernBertEncoderLayer(ModernBertConfig config, int layerId)
+        : base(nameof(ModernBertEncoderLayer))
+    {
+        if (layerId != 0)
+        {
+            attn_norm = new HfLayerNorm(config.HiddenSize, config.NormEps, config.NormBias);
+            register_module(nameof(attn_norm), attn_norm);
+        }
+
+        attn = new ModernBertAttention(config, layerId);
+        mlp_norm = new HfLayerNorm(config.HiddenSize, config.NormEps, config.NormBias);
+        mlp = new ModernBertMLP(config);
+        register_module(nameof(attn), attn);
+        register_module(nameof(mlp_norm), mlp_norm);
+        register_module(nameof(mlp), mlp);
+    }
+
+    public override Tensor forward(Tensor hidden, ModernBertLayerContext context)
+    {
+        using var scope = torch.NewDisposeScope();
+        var normed = attn_norm?.forward(hidden) ?? hidden;
+        var afterAttention = hidden + attn.forward(normed, context);
+        return (afterAttention + mlp.forward(mlp_norm.forward(afterAttention))).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary><c>ModernBertModel</c> (eager, padded path): embeddings, layers, final_norm.</summary>
+public sealed class ModernBertModel : nn.Module<ModelInputs, Tensor>
+{
+    private readonly ModernBertEmbeddings embeddings;
+    private readonly ModuleList<ModernBertEncoderLayer> layers;
+    private readonly HfLayerNorm final_norm;
+    private readonly ModernBertConfig _config;
+
+    public ModernBertModel(ModernBertConfig config)
+        : base(nameof(ModernBertModel))
+    {
+        _config = config;
+        embeddings = new ModernBertEmbeddings(config);
+        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(i => new ModernBertEncoderLayer(config, i)).ToArray());
+        final_norm = new HfLayerNorm(config.HiddenSize, config.NormEps, config.NormBias);
+        register_module(nameof(embeddings), embeddings);
+        register_module(nameof(layers), layers);
+        register_module(nameof(final_norm), final_norm);
+    }
+
+    /// <summary>
+    /// The additive masks <c>[batch, 1, seq, seq]</c>: global = <c>finfo.min</c> at padded keys; sliding window = also
+    /// <c>finfo.min</c> where <c>|i − j| &gt; local_attention / 2</c>.
+    /// </summary>
+    public static (Tensor Global, Tensor SlidingWindow) Masks(Tensor attentionMask, int localAttention)
+    {
+        using var scope = torch.NewDisposeScope();
+        var seq = attentionMask.shape[1];
+        var global = ScaledDotProductAttention.PaddingMask(attentionMask).expand(-1, 1, seq, -1).contiguous();
+        var rows = torch.arange(seq, dtype: ScalarType.Int64, device: attentionMask.device);
+        var outside = (rows.unsqueeze(0) - rows.unsqueeze(1)).abs().gt(localAttention / 2);
+        var sliding = global.masked_fill(outside.unsqueeze(0).unsqueeze(0), float.MinValue);
+        return (global.MoveToOuterDisposeScope(), sliding.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The last hidden state after <c>final_norm</c>, <c>[batch, seq, hidden]</c>.</summary>
+    public override Tensor forward(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var seq = inputs.InputIds.shape[1];
+        var device = inputs.InputIds.device;
+        var (global, sliding) = Masks(inputs.AttentionMask, _config.LocalAttention);
+        var context = new ModernBertLayerContext(
+            global,
+            sliding,
+            RotaryEmbedding.CosSin(seq, _config.HeadDim, _config.GlobalRopeTheta, device),
+            RotaryEmbedding.CosSin(seq, _config.HeadDim, _config.LocalRopeTheta, device));
+        var hidden = embeddings.forward(inputs.InputIds);
+        foreach (var layer in layers)
+        {
+            hidden = layer.forward(hidden, context);
+        }
+
+        return final_norm.forward(hidden).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary><c>ModernBertPredictionHead</c>: dense → classifier_activation → norm.</summary>
+public sealed class ModernBertPredictionHead : nn.Module<Tensor, Tensor>
+{
+    private readonly MixedPrecisionLinear dense;
+    private readonly HfLayerNorm norm;
+    private readonly Func<Tensor, Tensor> _activation;
+
+    public ModernBertPredictionHead(ModernBertConfig config)
+        : base(nameof(ModernBertPredictionHead))
+    {
+        dense = new MixedPrecisionLinear(config.HiddenSize, config.HiddenSize, config.ClassifierBias);
+        _activation = Activations.Resolve(config.ClassifierActivation, config.Json.File, "classifier_activation");
+        norm = new HfLayerNorm(config.HiddenSize, config.NormEps, config.NormBias);
+        register_module(nameof(dense), dense);
+        register_module(nameof(norm), norm);
+    }
+
+    public override Tensor forward(Tensor hidden)
+    {
+        using var scope = torch.NewDisposeScope();
+        return norm.forward(_activation(dense.forward(hidden))).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary><c>ModernBertForSequenceClassification</c>: model, pooling (cls or masked mean), head, drop, classifier.</summary>
+public sealed class ModernBertForSequenceClassification : HfSequenceClassifier
+{
+    private readonly ModernBertModel model;
+    private readonly ModernBertPredictionHead head;
+    private readonly Dropout drop;
+    private readonly MixedPrecisionLinear classifier;
+
+    public ModernBertForSequenceClassification(ModernBertConfig config)
+        : base(nameof(ModernBertForSequenceClassification), config)
+    {
+        Config = config;
+        model = new ModernBertModel(config);
+        head = new ModernBertPredictionHead(config);
+        drop = nn.Dropout(config.ClassifierDropout);
+        classifier = new MixedPrecisionLinear(config.HiddenSize, config.Labels.Count);
+        register_module(nameof(model), model);
+        register_module(nameof(head), head);
+        register_module(nameof(drop), drop);
+        register_module(nameof(classifier), classifier);
+    }
+
+    public ModernBertConfig Config { get; }
+
+    public override string LabelLayerWeight => "classifier.weight";
+
+    public override int MaxSequenceLength => Config.MaxPositionEmbeddings;
+
+    public override bool UsesTokenTypeIds => false;
+
+    protected override string BasePrefix => "model.";
+
+    protected override IReadOnlyList<string> HeadPrefixes { get; } = ["head.", "classifier."];
+
+    /// <summary>ModernBertForMaskedLM's decoder; its <c>head.*</c> is loaded as ours, as transformers does.</summary>
+    protected override IReadOnlyList<string> IgnoredCheckpointPrefixes { get; } = ["decoder."];
+
+    public override Tensor ForwardHidden(ModelInputs inputs) => model.forward(inputs);
+
+    public override Tensor forward(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var hidden = model.forward(inputs);
+        Tensor pooled;
+        if (Config.ClassifierPooling == "cls")
+        {
+            pooled = hidden.select(1, 0);
+        }
+        else
+        {
+            var mask = inputs.AttentionMask.to(hidden.dtype).unsqueeze(-1);
+            pooled = (hidden * mask).sum(1) / mask.sum(1);
+        }
+
+        return classifier.forward(drop.forward(head.forward(pooled))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>ModernBERT's own init: truncated normal (± cutoff·σ), σ = range/√(2·layers) for head.dense, hidden^-½ for classifier.</summary>
+    internal override void InitializeFresh(string name, Parameter parameter, Generator? generator)
+    {
+        if (parameter.dim() != 2)
+        {
+            base.InitializeFresh(name, parameter, generator);
+            return;
+        }
+
+        var std = name.StartsWith("classifier.", StringComparison.Ordinal)
+            ? Math.Pow(Config.HiddenSize, -0.5)
+            : Config.InitializerRange / Math.Sqrt(2.0 * Config.NumHiddenLayers);
+        var cutoff = Config.InitializerCutoffFactor * std;
+        Initializers.TruncatedNormal(parameter, std, -cutoff, cutoff, generator);
+    }
+}

@@ -1,0 +1,122 @@
+using BertFineTune.Models;
+using BertFineTune.Models.Layers;
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace BertFineTune.Tests.Models;
+
+/// <summary>Every fixture model against Hugging Face transformers' reference outputs (see fixtures/README.md for tolerances).</summary>
+public class FixtureParityTests(ITestOutputHelper output)
+{
+    public static TheoryData<string, AttentionImplementation> Cases()
+    {
+        var data = new TheoryData<string, AttentionImplementation>();
+        foreach (var name in ModelFixture.Names)
+        {
+            data.Add(name, AttentionImplementation.Auto);
+            data.Add(name, AttentionImplementation.Sdpa);
+            data.Add(name, AttentionImplementation.Eager);
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string> Fixtures() => new(ModelFixture.Names);
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Parameter_names_and_shapes_are_transformers_named_parameters_in_order(string name)
+    {
+        var fixture = ModelFixture.Load(name);
+        using var model = Load(fixture, AttentionDefaults.Implementation);
+
+        var expected = fixture.Expected["parameters"]!.AsArray()
+            .Select(p => $"{p!["name"]} [{string.Join(", ", p["shape"]!.AsArray().Select(s => s!.GetValue<long>()))}]");
+        var actual = model.named_parameters().Select(p => $"{p.name} [{string.Join(", ", p.parameter.shape)}]");
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Eval_logits_hidden_states_and_loss_match_transformers(string name, AttentionImplementation attention)
+    {
+        var fixture = ModelFixture.Load(name);
+        using var model = Load(fixture, attention);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var batch = fixture.Batch();
+
+        var logits = model.forward(batch);
+        Assert.Equal(ScalarType.Float32, logits.dtype);
+        var logitDiff = ModelFixture.MaxAbsDiff(logits, fixture.Matrix(fixture.Expected["eval"]!["logits"]!));
+
+        var hidden = model.ForwardHidden(batch);
+        var expectedHidden = fixture.Expected["eval"]!["last_hidden_state"]!["values"]!.AsArray();
+        double hiddenDiff = 0;
+        for (var text = 0; text < 2; text++)
+        {
+            var slice = hidden[text].narrow(0, 0, 4);
+            hiddenDiff = Math.Max(hiddenDiff, ModelFixture.MaxAbsDiff(slice, fixture.Matrix(expectedHidden[text]!)));
+        }
+
+        var loss = nn.functional.cross_entropy(logits, fixture.LabelTensor()).item<float>();
+        var expectedLoss = fixture.Expected["eval"]!["loss"]!.GetValue<double>();
+        output.WriteLine($"{name} {attention}: max|Δlogits| {logitDiff:E2}, max|Δhidden| {hiddenDiff:E2}, loss {loss} vs {expectedLoss}");
+
+        Assert.True(logitDiff <= 1e-4, $"logits differ by {logitDiff}");
+        Assert.True(hiddenDiff <= 1e-4, $"hidden states differ by {hiddenDiff}");
+        Assert.True(Math.Abs(loss - expectedLoss) <= 1e-5 * Math.Abs(expectedLoss), $"loss {loss} vs {expectedLoss}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void One_AdamW_training_step_matches_transformers(string name, AttentionImplementation attention)
+    {
+        var fixture = ModelFixture.Load(name);
+        var step = fixture.Expected["train_step"]!;
+        using var model = Load(fixture, attention);
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var decayed = step["decayed_parameters"]!.AsArray().Select(n => parameters[n!.GetValue<string>()]).ToList();
+        var noDecay = step["no_decay_parameters"]!.AsArray().Select(n => parameters[n!.GetValue<string>()]).ToList();
+        Assert.Equal(parameters.Count, decayed.Count + noDecay.Count);
+
+        using var optimizer = torch.optim.AdamW(
+            [
+                new TorchSharp.Modules.AdamW.ParamGroup(decayed, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01, amsgrad: false, maximize: false),
+                new TorchSharp.Modules.AdamW.ParamGroup(noDecay, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.0, amsgrad: false, maximize: false),
+            ],
+            lr: 1e-3);
+        double gradNorm;
+        using (torch.NewDisposeScope())
+        {
+            model.train();
+            var loss = nn.functional.cross_entropy(model.forward(fixture.Batch()), fixture.LabelTensor());
+            Assert.True(Math.Abs(loss.item<float>() - step["train_loss_before_step"]!.GetValue<double>()) <= 1e-5);
+            loss.backward();
+            gradNorm = nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+            optimizer.step();
+        }
+
+        model.eval();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var after = model.forward(fixture.Batch());
+        var diff = ModelFixture.MaxAbsDiff(after, fixture.Matrix(step["logits_after_step"]!));
+        var expectedNorm = step["pre_clip_grad_norm"]!.GetValue<double>();
+        var afterLoss = nn.functional.cross_entropy(after, fixture.LabelTensor()).item<float>();
+        output.WriteLine($"{name} {attention}: grad norm {gradNorm} vs {expectedNorm}; max|Δlogits after step| {diff:E2}; loss after {afterLoss}");
+
+        Assert.True(Math.Abs(gradNorm - expectedNorm) <= 1e-5 * expectedNorm, $"grad norm {gradNorm} vs {expectedNorm}");
+        Assert.True(diff <= 1e-4, $"post-step logits differ by {diff}");
+        Assert.True(Math.Abs(afterLoss - step["loss_after_step"]!.GetValue<double>()) <= 1e-5);
+    }
+
+    internal static SequenceClassificationModel Load(ModelFixture fixture, AttentionImplementation attention)
+    {
+        var (model, report) = AutoModelForSequenceClassification.FromPretrained(fixture.ModelFolder, new ModelLoadOptions { Attention = attention });
+        Assert.Equal(HeadSource.Checkpoint, report.Head);
+        Assert.Empty(report.FreshParameters);
+        return model;
+    }
+}
