@@ -21,7 +21,7 @@ public static class BertftApp
         app.Configure(Configure);
         try
         {
-            return await app.RunAsync(args);
+            return await app.RunAsync(JoinDashValues(args));
         }
         catch (UserErrorException e)
         {
@@ -50,6 +50,28 @@ public static class BertftApp
         }
     }
 
+    /// <summary>
+    /// <c>--input -</c> means standard input, but Spectre's parser reads a lone <c>-</c> as an option with no name;
+    /// joining it to its option (<c>--input=-</c>) keeps the Unix convention working.
+    /// </summary>
+    internal static string[] JoinDashValues(string[] args)
+    {
+        var joined = new List<string>(args.Length);
+        foreach (var arg in args)
+        {
+            if (arg == "-" && joined.Count > 0 && joined[^1].StartsWith('-') && !joined[^1].Contains('='))
+            {
+                joined[^1] += "=-";
+            }
+            else
+            {
+                joined.Add(arg);
+            }
+        }
+
+        return [.. joined];
+    }
+
     private static void Configure(IConfigurator config)
     {
         config.SetApplicationName("bertft");
@@ -62,5 +84,7 @@ public static class BertftApp
         config.AddCommand<SchemaCommand>("schema").WithDescription("Print config.schema.json (or --markdown: the configuration reference).");
         config.AddCommand<InitCommand>("init").WithDescription("Write a commented starter config.");
         config.AddCommand<PrepareCommand>("prepare").WithDescription("Read, merge, clean, encode and split the data; write <output_dir>/data/ and a report.");
+        config.AddCommand<PredictCommand>("predict").WithDescription("Classify every row of a file; write the rows plus predictions as CSV.");
+        config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Metrics of a trained model on a labelled file: metrics.json and report.html.");
     }
 }

@@ -12,6 +12,21 @@ public sealed partial class HubCache(string root)
 {
     public string Root { get; } = Path.GetFullPath(root);
 
+    /// <summary>huggingface_hub's default cache: <c>$HF_HUB_CACHE</c>, else <c>$HF_HOME/hub</c>, else <c>~/.cache/huggingface/hub</c>.</summary>
+    public static string DefaultRoot()
+    {
+        var hubCache = Environment.GetEnvironmentVariable("HF_HUB_CACHE");
+        if (!string.IsNullOrEmpty(hubCache))
+        {
+            return hubCache;
+        }
+
+        var home = Environment.GetEnvironmentVariable("HF_HOME");
+        return !string.IsNullOrEmpty(home)
+            ? Path.Combine(home, "hub")
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "huggingface", "hub");
+    }
+
     public string RepoFolder(HubRepoId repo) => Path.Combine(Root, repo.CacheFolderName);
 
     public string BlobPath(HubRepoId repo, string etag) => Path.Combine(RepoFolder(repo), "blobs", etag);

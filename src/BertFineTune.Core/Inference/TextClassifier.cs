@@ -109,23 +109,39 @@ public sealed class TextClassifier : IDisposable
 
     /// <summary>Classifies texts, reporting after each batch (for long files in <c>predict</c> and <c>evaluate</c>).</summary>
     public IReadOnlyList<TextPrediction> PredictBatch(IReadOnlyList<string> texts, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken = default) =>
-        PredictLogits(texts, progress, cancellationToken).Select(ToPrediction).ToArray();
+        PredictBatch(texts, pairs: null, progress, cancellationToken);
+
+    /// <summary>Classifies texts with optional second segments, reporting after each batch.</summary>
+    public IReadOnlyList<TextPrediction> PredictBatch(IReadOnlyList<string> texts, IReadOnlyList<string?>? pairs, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken = default) =>
+        PredictLogits(texts, pairs, progress, cancellationToken).Select(ToPrediction).ToArray();
 
     /// <summary>The raw logits <c>[texts, labels]</c>, in input order (for <c>bertft predict --logits</c>).</summary>
     public IReadOnlyList<float[]> PredictLogits(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
         PredictLogits(texts, progress: null, cancellationToken);
 
     /// <summary>The raw logits <c>[texts, labels]</c>, in input order, reporting after each batch.</summary>
-    public IReadOnlyList<float[]> PredictLogits(IReadOnlyList<string> texts, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken = default)
+    public IReadOnlyList<float[]> PredictLogits(IReadOnlyList<string> texts, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken = default) =>
+        PredictLogits(texts, pairs: null, progress, cancellationToken);
+
+    /// <summary>
+    /// The raw logits for texts with optional second segments (<c>tokenizer(text, text_pair)</c> in transformers);
+    /// a null or empty pair means a single segment.
+    /// </summary>
+    public IReadOnlyList<float[]> PredictLogits(IReadOnlyList<string> texts, IReadOnlyList<string?>? pairs, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        if (pairs is not null && pairs.Count != texts.Count)
+        {
+            throw new ArgumentException($"{pairs.Count} pairs for {texts.Count} texts.", nameof(pairs));
+        }
+
         ObjectDisposedException.ThrowIf(disposed, this);
         if (texts.Count == 0)
         {
             return [];
         }
 
-        var encodings = Tokenize(texts);
+        var encodings = Tokenize(texts, pairs);
         var results = new float[texts.Count][];
         var done = 0;
         foreach (var group in LengthSortedBatches.Plan(encodings.Select(e => e.Length).ToArray(), options.BatchSize))
@@ -161,7 +177,7 @@ public sealed class TextClassifier : IDisposable
         }
     }
 
-    private TokenizedText[] Tokenize(IReadOnlyList<string> texts)
+    private TokenizedText[] Tokenize(IReadOnlyList<string> texts, IReadOnlyList<string?>? pairs)
     {
         lock (tokenizerLock)
         {
@@ -169,7 +185,8 @@ public sealed class TextClassifier : IDisposable
             for (var i = 0; i < texts.Count; i++)
             {
                 var text = texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts));
-                encodings[i] = tokenizer.Encode(text, maxLength: MaxLength);
+                var pair = pairs?[i] is { Length: > 0 } second ? second : null;
+                encodings[i] = tokenizer.Encode(text, pair, MaxLength);
             }
 
             return encodings;

@@ -21,7 +21,7 @@ public static class LongestFirstTruncation
         if (maxLength <= specialTokens)
         {
             throw new UserErrorException(
-                "BFT210",
+                "BFT207",
                 $"max_length {maxLength} leaves no room for text: the tokenizer adds {specialTokens} special tokens. Use a max_length of at least {specialTokens + 1}.");
         }
 
