@@ -1,3 +1,4 @@
+using BertFineTune.IO;
 using BertFineTune.Models.Configuration;
 using BertFineTune.Models.Layers;
 using BertFineTune.Models.Weights;

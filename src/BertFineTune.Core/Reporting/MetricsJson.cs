@@ -1,3 +1,4 @@
+using BertFineTune.IO;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

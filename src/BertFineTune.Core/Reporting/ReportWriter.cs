@@ -1,3 +1,4 @@
+using BertFineTune.IO;
 namespace BertFineTune.Reporting;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using BertFineTune.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -53,11 +54,11 @@ public static class PreparedDataWriter
         }
 
         var labelsPath = Path.Combine(folder, LabelsFileName);
-        await AtomicFile.WriteTextAsync(labelsPath, data.Labels.ToJson() + "\n", cancellationToken);
+        await AtomicFile.WriteAllTextAsync(labelsPath, data.Labels.ToJson() + "\n", cancellationToken);
         written.Add(labelsPath);
 
         var reportPath = Path.Combine(folder, ReportFileName);
-        await AtomicFile.WriteTextAsync(reportPath, ToJson(data.Report) + "\n", cancellationToken);
+        await AtomicFile.WriteAllTextAsync(reportPath, ToJson(data.Report) + "\n", cancellationToken);
         written.Add(reportPath);
         return written;
     }

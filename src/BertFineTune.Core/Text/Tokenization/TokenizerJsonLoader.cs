@@ -1,3 +1,4 @@
+using BertFineTune.IO;
 using System.Text.Json.Nodes;
 using BertFineTune.Diagnostics;
 using BertFineTune.Hub;

@@ -1,3 +1,4 @@
+using BertFineTune.IO;
 using System.Text;
 using System.Text.Json.Nodes;
 using BertFineTune.Diagnostics;
