@@ -9,12 +9,8 @@ namespace BertFineTune.Cli.Commands;
 /// <summary><c>bertft serve</c>: an HTTP API over a fine-tuned classifier, until Ctrl+C or SIGTERM.</summary>
 public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ModelSettings
     {
-        [CommandOption("-m|--model <MODEL>", isRequired: true)]
-        [Description("A model folder (HF format) or a Hugging Face Hub id.")]
-        public string Model { get; init; } = string.Empty;
-
         [CommandOption("--urls <URLS>")]
         [Description("Where to listen, ';'-separated. Loopback only by default.")]
         [DefaultValue(ServeOptions.DefaultUrl)]
@@ -40,24 +36,6 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [DefaultValue(10_000)]
         public int MaxChars { get; init; } = 10_000;
 
-        [CommandOption("--max-length <N>")]
-        [Description("Tokens per text after truncation (default: the model's limit).")]
-        public int? MaxLength { get; init; }
-
-        [CommandOption("--bf16")]
-        [Description("Run the linear layers in bfloat16.")]
-        public bool Bf16 { get; init; }
-
-        [CommandOption("--threshold <P>")]
-        [Description("Multi-label models: the probability a label needs to be predicted.")]
-        [DefaultValue(0.5f)]
-        public float Threshold { get; init; } = 0.5f;
-
-        [CommandOption("--device <DEVICE>")]
-        [Description("cpu, cuda or cuda:N.")]
-        [DefaultValue("cpu")]
-        public string Device { get; init; } = "cpu";
-
         [CommandOption("--json-logs")]
         [Description("Log one JSON object per line.")]
         public bool JsonLogs { get; init; }
@@ -73,15 +51,8 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
             JsonLogs = JsonLogs,
         };
 
-        public TextClassifierOptions ToClassifierOptions() => new()
-        {
-            MaxLength = MaxLength,
-            // One model run is one micro-batch.
-            BatchSize = Math.Max(1, MaxBatch),
-            UseBf16 = Bf16,
-            MultiLabelThreshold = Threshold,
-            Device = Device,
-        };
+        // One model run is one micro-batch.
+        public TextClassifierOptions ToClassifierOptions() => ToClassifierOptions(Math.Max(1, MaxBatch));
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using BertFineTune.Diagnostics;
+
 namespace BertFineTune.Data;
 
 /// <summary>"Did you mean": the candidate closest to what the user typed, by case-insensitive edit distance.</summary>
@@ -22,27 +24,5 @@ public static class Closest
     }
 
     /// <summary>Levenshtein distance.</summary>
-    public static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
+    public static int Distance(string a, string b) => Levenshtein.Distance(a, b);
 }
