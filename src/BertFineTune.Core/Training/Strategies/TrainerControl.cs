@@ -48,8 +48,10 @@ internal static class DefaultFlow
         {
             c.ShouldTrainingStop = true;
 
-            // HF saves at the very end whenever saving is on, so the last state can always be resumed.
-            if (o.SaveStrategy != IntervalStrategy.No)
+            // HF saves at the very end whenever saving is on, so the last state can always be resumed. With the epoch
+            // strategy the last step is also the end of the last epoch, whose save follows at once (HF writes the same
+            // folder twice there; once is enough).
+            if (o.SaveStrategy == IntervalStrategy.Steps)
             {
                 c.ShouldSave = true;
             }
