@@ -21,7 +21,7 @@ internal static class TrainerOptionsValidator
 
         Require(o.Epochs >= 1, "BFT310", "epochs", $"epochs must be at least 1 (got {o.Epochs}).");
         Require(o.BatchSize >= 1, "BFT310", "batch_size", $"batch_size must be at least 1 (got {o.BatchSize}).");
-        Require(o.EffectiveEvalBatchSize >= 1, "BFT310", "eval_batch_size", $"eval_batch_size must be at least 1 (got {o.EffectiveEvalBatchSize}).");
+        Require(o.EvalBatchSize is null or >= 1, "BFT310", "eval_batch_size", $"eval_batch_size must be at least 1 (got {o.EvalBatchSize}).");
         Require(o.LearningRate > 0, "BFT310", "learning_rate", $"learning_rate must be above 0 (got {o.LearningRate}).");
         Require(o.WeightDecay >= 0, "BFT310", "weight_decay", $"weight_decay must be 0 or more (got {o.WeightDecay}).");
         Require(o.WarmupSteps >= 0, "BFT310", "warmup_steps", $"warmup_steps must be 0 or more (got {o.WarmupSteps}).");
