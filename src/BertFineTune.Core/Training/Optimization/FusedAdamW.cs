@@ -10,6 +10,7 @@ namespace BertFineTune.Training.Optimization;
 /// handful of vectorised ops per group, with no copies.
 /// </summary>
 /// <remarks>
+/// Zero gradients with <see cref="ZeroGrad"/>, never <c>Module.zero_grad()</c> (which would drop the views).
 /// One difference from torch: a parameter that received no gradient at all is updated with a zero gradient (its
 /// moments decay and weight decay applies), where torch skips it. Every parameter of a sequence classifier receives
 /// a gradient, so this never shows in practice.
@@ -17,6 +18,7 @@ namespace BertFineTune.Training.Optimization;
 public sealed class FusedAdamW : AdamWOptimizer
 {
     private readonly List<FlatGroup> _flat = [];
+    private readonly Tensor? _denominator;
 
     public FusedAdamW(IReadOnlyList<ParameterGroup> groups)
         : base(groups)
@@ -24,6 +26,11 @@ public sealed class FusedAdamW : AdamWOptimizer
         foreach (var group in groups)
         {
             _flat.Add(new FlatGroup(group));
+        }
+
+        if (_flat.Count > 0)
+        {
+            _denominator = torch.empty(_flat.Max(f => f.Params.numel()), ScalarType.Float32, _flat[0].Params.device).DetachFromDisposeScope();
         }
     }
 
@@ -44,6 +51,7 @@ public sealed class FusedAdamW : AdamWOptimizer
         var biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, StepCount));
         var stepSize = learningRate / biasCorrection1;
         using var scope = torch.NewDisposeScope();
+        EnsureGradientsAreViews();
         using var noGrad = torch.no_grad();
         using var lerpWeight = torch.tensor(1 - Beta1);
         foreach (var f in _flat)
@@ -55,8 +63,31 @@ public sealed class FusedAdamW : AdamWOptimizer
 
             f.ExpAvg.lerp_(f.Grads, lerpWeight);
             f.ExpAvgSq.mul_(Beta2).addcmul_(f.Grads, f.Grads, 1 - Beta2);
-            var denom = (f.ExpAvgSq.sqrt() / biasCorrection2Sqrt).add_(Epsilon);
+
+            // The denominator goes into a buffer kept across steps: a fresh 100M-element temporary per step costs
+            // more in page faults than the extra copy pass.
+            var denom = _denominator!.narrow(0, 0, f.ExpAvgSq.numel());
+            denom.copy_(f.ExpAvgSq).sqrt_().div_(biasCorrection2Sqrt).add_(Epsilon);
             f.Params.addcdiv_(f.ExpAvg, denom, -stepSize);
+        }
+    }
+
+    /// <summary>
+    /// <c>Module.zero_grad()</c> (set_to_none) or assigning <c>.grad</c> would detach a gradient from the flat
+    /// buffer, and the step would silently ignore it; fail loudly instead. A view sits at its slice's offset.
+    /// </summary>
+    private void EnsureGradientsAreViews()
+    {
+        foreach (var f in _flat)
+        {
+            foreach (var (p, offset, _) in f.Slices)
+            {
+                if (p.Parameter.grad is not { } g || g.storage_offset() != offset)
+                {
+                    throw new InvalidOperationException(
+                        $"The gradient of '{p.Name}' is no longer a view of the fused buffer (was Module.zero_grad() called?). Use the optimizer's ZeroGrad().");
+                }
+            }
         }
     }
 
@@ -110,6 +141,7 @@ public sealed class FusedAdamW : AdamWOptimizer
 
     protected override void Dispose(bool disposing)
     {
+        _denominator?.Dispose();
         foreach (var f in _flat)
         {
             f.Dispose();
