@@ -17,10 +17,15 @@ internal sealed class Evaluator : IDisposable
     private readonly bool _ownsLoss;
 
     public Evaluator(Trainer trainer, IReadOnlyList<TrainingExample> examples, ClassificationLoss? loss = null)
+        : this(trainer, Tokenized(trainer, examples), loss)
+    {
+    }
+
+    /// <summary>Evaluates an already tokenized set (the training loop keeps one for all its evaluations).</summary>
+    public Evaluator(Trainer trainer, TokenizedDataset data, ClassificationLoss? loss = null)
     {
         _trainer = trainer;
-        ExampleValidator.Validate(examples, trainer.Model, "eval");
-        _data = new TokenizedDataset(examples, trainer.Tokenizer, trainer.Options.MaxLength);
+        _data = data;
         _ownsLoss = loss is null;
         _loss = loss ?? new ClassificationLoss(trainer.Model.ProblemType, trainer.Options.LabelSmoothing);
     }
@@ -74,6 +79,12 @@ internal sealed class Evaluator : IDisposable
         metrics[$"{prefix}_samples_per_second"] = n / seconds;
         metrics[$"{prefix}_steps_per_second"] = batches.Count / seconds;
         return new EvaluationResult(logits, metrics);
+    }
+
+    public static TokenizedDataset Tokenized(Trainer trainer, IReadOnlyList<TrainingExample> examples)
+    {
+        ExampleValidator.Validate(examples, trainer.Model, "eval");
+        return new TokenizedDataset(examples, trainer.Tokenizer, trainer.Options.MaxLength);
     }
 
     public void Dispose()

@@ -28,7 +28,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly IProgress<TrainingProgress>? _progress;
     private readonly CancellationToken _ct;
     private readonly TokenizedDataset _train;
-    private readonly IReadOnlyList<TrainingExample>? _evalExamples;
+    private readonly TokenizedDataset? _eval;
     private readonly ClassificationLoss _loss;
     private readonly EventLog _events;
     private readonly TensorBoardReporter? _tensorBoard;
@@ -77,7 +77,7 @@ internal sealed class TrainingRun : IDisposable
 
         ExampleValidator.Validate(train, _model, "train");
         _train = new TokenizedDataset(train, trainer.Tokenizer, _o.MaxLength);
-        _evalExamples = eval;
+        _eval = eval is null || eval.Count == 0 ? null : Evaluator.Tokenized(trainer, eval);
         _withTokenTypes = trainer.Tokenizer.ReturnsTokenTypeIds && _model.UsesTokenTypeIds;
         var weights = _o.ClassWeights == ClassWeighting.Balanced ? ClassWeights.Balanced(train, _model.Labels, _model.ProblemType) : null;
         _loss = new ClassificationLoss(_model.ProblemType, _o.LabelSmoothing, weights);
@@ -303,7 +303,7 @@ internal sealed class TrainingRun : IDisposable
 
     private void EvaluateAndTrack()
     {
-        using var evaluator = new Evaluator(_trainer, _evalExamples!, _loss);
+        using var evaluator = new Evaluator(_trainer, _eval!, _loss);
         var metrics = evaluator.Run("eval", _ct).Metrics;
         _model.train();
         var entry = new SortedDictionary<string, double>(metrics.ToDictionary(), StringComparer.Ordinal);

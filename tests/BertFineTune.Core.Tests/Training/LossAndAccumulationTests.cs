@@ -88,23 +88,27 @@ public class LossAndAccumulationTests
     }
 
     [Fact]
-    public async Task Balanced_weights_lift_recall_of_a_rare_class()
+    public async Task Balanced_weights_move_the_learned_prior_towards_uniform()
     {
-        // 12:6:1 imbalance; with weights the rare class counts 12× more in the loss than the common one.
-        var train = SyntheticTask.SingleLabel(190, 31, [12, 6, 1]);
-        var rare = SyntheticTask.SingleLabel(300, 32).Where(e => e.LabelId == 2).ToList();
-        async Task<double> RareRecall(ClassWeighting weighting)
+        // Texts without any keyword, labels drawn 12:6:1: there is little to learn but the label prior. Unweighted,
+        // the rare class gets about 1/19 of the probability; with n/(k·count) weights every class weighs the same in
+        // the loss, so the learned prior moves towards 1/3 (measured here: 0.055 → 0.15 on unseen texts, as the
+        // model also memorises some filler words).
+        var train = SyntheticTask.SingleLabel(380, 31, [12, 6, 1]).Select(e => e with { Text = string.Join(' ', e.Text.Split(' ').Where(w => !SyntheticTask.Labels.Contains(w))) }).ToList();
+        var probe = SyntheticTask.SingleLabel(100, 32).Select(e => e with { Text = string.Join(' ', e.Text.Split(' ').Where(w => !SyntheticTask.Labels.Contains(w))) }).ToList();
+        async Task<double> MeanRareProbability(ClassWeighting weighting)
         {
             using var dir = new TempDirectory();
-            var options = TrainerHarness.Options(dir.Path) with { Epochs = 2, ClassWeights = weighting, LearningRate = 2e-2 };
+            var options = TrainerHarness.Options(dir.Path) with { Epochs = 3, ClassWeights = weighting };
             var (_, model) = await TrainerHarness.Train(options, train);
-            var logits = new Trainer(model, SyntheticTask.Tokenizer(), options).Evaluate(rare).Logits;
-            return logits.Count(row => Array.IndexOf(row, row.Max()) == 2) / (double)rare.Count;
+            var logits = new Trainer(model, SyntheticTask.Tokenizer(), options).Evaluate(probe).Logits;
+            return logits.Average(row => Math.Exp(row[2]) / row.Sum(z => Math.Exp(z)));
         }
 
-        var unweighted = await RareRecall(ClassWeighting.None);
-        var balanced = await RareRecall(ClassWeighting.Balanced);
-        Assert.True(balanced > unweighted + 0.2, $"rare-class recall: balanced {balanced}, none {unweighted}");
+        var unweighted = await MeanRareProbability(ClassWeighting.None);
+        var balanced = await MeanRareProbability(ClassWeighting.Balanced);
+        Assert.True(unweighted < 0.09, $"unweighted mean p(rare) {unweighted}, balanced {balanced}");
+        Assert.True(balanced > 0.12 && balanced > 2 * unweighted, $"balanced mean p(rare) {balanced}, unweighted {unweighted}");
     }
 
     [Fact]

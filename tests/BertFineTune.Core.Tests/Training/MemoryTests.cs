@@ -7,6 +7,11 @@ using Xunit.Abstractions;
 
 namespace BertFineTune.Tests.Training;
 
+/// <summary>Runs alone (after the parallel tests), so other tests' allocations do not show in this process's RSS.</summary>
+[CollectionDefinition(nameof(MemoryTests), DisableParallelization = true)]
+public class MemoryTestsCollection;
+
+[Collection(nameof(MemoryTests))]
 public class MemoryTests(ITestOutputHelper output)
 {
     [Theory]

@@ -50,11 +50,23 @@ internal static class SyntheticTask
         }).ToList();
     }
 
-    /// <summary>A fresh model with weights from <c>torch.manual_seed(seed)</c>.</summary>
+    /// <summary>
+    /// A fresh model whose weights come from a local generator seeded with <paramref name="seed"/>, not from the
+    /// global torch RNG, so tests running in parallel cannot change each other's initial weights.
+    /// </summary>
     public static TinyClassifier Model(int seed = 1, ProblemType problemType = ProblemType.SingleLabelClassification, int hidden = 16)
     {
-        torch.manual_seed(seed);
-        return new TinyClassifier(Tokenizer().VocabSize, hidden, Labels, problemType);
+        var model = new TinyClassifier(Tokenizer().VocabSize, hidden, Labels, problemType);
+        var generator = new torch.Generator((ulong)seed);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            var noise = torch.randn(p.shape, generator: generator);
+            p.copy_(name.StartsWith("LayerNorm.weight", StringComparison.Ordinal) ? 1 + (0.1 * noise) : 0.5 * noise);
+        }
+
+        return model;
     }
 
     public static IReadOnlyDictionary<string, double> Accuracy(EvalPrediction p)
