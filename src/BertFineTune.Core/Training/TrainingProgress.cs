@@ -5,7 +5,7 @@ namespace BertFineTune.Training;
 /// <param name="Epoch">Fractional epoch, as HF logs it (1.5 = half-way through the second epoch).</param>
 /// <param name="GlobalStep">Optimizer steps done.</param>
 /// <param name="MaxSteps">Optimizer steps the run will take.</param>
-/// <param name="Loss">The loss of the last optimizer step (mean over its micro-batches).</param>
+/// <param name="Loss">The loss of the last optimizer step (mean over its micro-batches); NaN in <see cref="TrainingProgressKind.EpochEnd"/> reports.</param>
 /// <param name="LearningRate">The learning rate the next step will use.</param>
 /// <param name="SamplesPerSecond">Training examples per second since this run started.</param>
 /// <param name="TokensPerSecond">Real (non-pad) tokens per second since this run started.</param>

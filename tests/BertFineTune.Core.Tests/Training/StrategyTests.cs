@@ -68,6 +68,7 @@ public class StrategyTests
             MetricForBestModel = "eval_score",
             EarlyStoppingPatience = 2,
             EarlyStoppingThreshold = threshold,
+            DataloaderNumWorkers = 2, // stopping mid-epoch must also stop the background batch producer
         };
         var (result, _) = await TrainerHarness.Train(options, SyntheticTask.SingleLabel(80, 1), SyntheticTask.SingleLabel(10, 2), TrainerHarness.Scripted(scores));
 
