@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BertFineTune.Diagnostics;
@@ -59,7 +58,13 @@ internal static class CheckpointIO
 
         var schedulerJson = new JsonObject
         {
-            ["lr_scheduler_type"] = schedule.Type.ToString(),
+            ["lr_scheduler_type"] = schedule.Type switch
+            {
+                LearningRateScheduleType.Linear => "linear",
+                LearningRateScheduleType.Cosine => "cosine",
+                LearningRateScheduleType.Constant => "constant",
+                _ => "constant_with_warmup",
+            },
             ["base_lr"] = schedule.BaseLearningRate,
             ["warmup_steps"] = schedule.WarmupSteps,
             ["total_steps"] = schedule.TotalSteps,
@@ -129,6 +134,4 @@ internal static class CheckpointIO
 
     private static void WriteText(string path, string text) =>
         File.WriteAllText(path, text.EndsWith('\n') ? text : text + "\n");
-
-    internal static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
