@@ -10,8 +10,8 @@ namespace BertFineTune.Benchmarks.Training;
 
 /// <summary>
 /// One AdamW step (weight decay 0.01 on the HF decay group, clipping at 1.0 included) over a BERT-base-sized parameter
-/// set (109.5M parameters in BERT-base shapes, gradients random): fused flat buffers against the per-parameter loop,
-/// and TorchSharp's own optim.AdamW for reference.
+/// set (109.5M parameters in BERT-base shapes, gradients random): fused flat buffers (chunked, the default, and
+/// unchunked) against the per-parameter loop, and TorchSharp's own optim.AdamW for reference.
 /// Run: dotnet run -c Release --project tests/BertFineTune.Benchmarks -- --filter '*AdamWStep*'
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 8)]
@@ -22,7 +22,7 @@ public class AdamWStepBenchmarks
     private AdamWOptimizer? _ours;
     private TorchSharp.Modules.AdamW? _torchSharp;
 
-    [Params("adamw_torch", "adamw_torch_fused", "torchsharp_optim_adamw")]
+    [Params("adamw_torch", "adamw_torch_fused", "fused_unchunked", "torchsharp_optim_adamw")]
     public string Optimizer { get; set; } = "adamw_torch_fused";
 
     [GlobalSetup]
@@ -44,8 +44,13 @@ public class AdamWStepBenchmarks
         }
         else
         {
-            var kind = Optimizer == "adamw_torch_fused" ? OptimizerKind.AdamWTorchFused : OptimizerKind.AdamWTorch;
-            _ours = AdamWOptimizer.Create(kind, ParameterGroups.Build(_parameters, 0.01));
+            var groups = ParameterGroups.Build(_parameters, 0.01);
+            _ours = Optimizer switch
+            {
+                "adamw_torch_fused" => new FusedAdamW(groups),
+                "fused_unchunked" => new FusedAdamW(groups, chunkElements: 0),
+                _ => AdamWOptimizer.Create(OptimizerKind.AdamWTorch, groups),
+            };
         }
     }
 

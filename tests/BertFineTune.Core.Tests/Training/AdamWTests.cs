@@ -13,13 +13,16 @@ public class AdamWTests
 {
     public AdamWTests() => TorchNativeLoader.EnsureLoaded();
 
-    [Fact]
-    public void Fused_equals_per_parameter_over_several_steps_with_clipping_and_decay()
+    [Theory]
+    [InlineData(FusedAdamW.DefaultChunkElements)] // one chunk per group here
+    [InlineData(7L)] // chunks that cut through parameters
+    [InlineData(0L)] // whole groups at once
+    public void Fused_equals_per_parameter_over_several_steps_with_clipping_and_decay(long chunkElements)
     {
         var (perParam, perParamGroups) = MakeParameters(seed: 3);
         var (fused, fusedGroups) = MakeParameters(seed: 3);
         using var a = AdamWOptimizer.Create(OptimizerKind.AdamWTorch, perParamGroups);
-        using var b = AdamWOptimizer.Create(OptimizerKind.AdamWTorchFused, fusedGroups);
+        using var b = new FusedAdamW(fusedGroups, chunkElements);
         var gen = new Generator(11);
         for (var step = 0; step < 5; step++)
         {

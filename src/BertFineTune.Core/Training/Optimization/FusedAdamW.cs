@@ -10,17 +10,28 @@ namespace BertFineTune.Training.Optimization;
 /// handful of vectorised ops per group, with no copies.
 /// </summary>
 /// <remarks>
+/// The update is memory-bound: run op by op over a whole 100M-element buffer, every op streams it through DRAM again.
+/// So the step walks each flat buffer in cache-sized chunks (<see cref="DefaultChunkElements"/>) and applies all its
+/// ops to one chunk before the next: the same element-wise arithmetic, with far less DRAM traffic (the chunk's five
+/// 4 MB slices stay in cache across the ops; measured on a 2-core EPYC: 125–135 ms against 126–193 ms unchunked).
+/// </remarks>
+/// <para>
 /// Zero gradients with <see cref="ZeroGrad"/>, never <c>Module.zero_grad()</c> (which would drop the views).
 /// One difference from torch: a parameter that received no gradient at all is updated with a zero gradient (its
 /// moments decay and weight decay applies), where torch skips it. Every parameter of a sequence classifier receives
 /// a gradient, so this never shows in practice.
-/// </remarks>
+/// </para>
 public sealed class FusedAdamW : AdamWOptimizer
 {
+    /// <summary>1M elements: 4 MB per buffer, about 20 MB for the five a chunk touches (a server L3's share).</summary>
+    public const long DefaultChunkElements = 1 << 20;
+
     private readonly List<FlatGroup> _flat = [];
     private readonly Tensor? _denominator;
 
-    public FusedAdamW(IReadOnlyList<ParameterGroup> groups)
+    /// <param name="groups">The parameter groups (see <see cref="ParameterGroups.Build"/>).</param>
+    /// <param name="chunkElements">Elements per chunk of the step; 0 or less runs every op over a whole group at once.</param>
+    public FusedAdamW(IReadOnlyList<ParameterGroup> groups, long chunkElements = DefaultChunkElements)
         : base(groups)
     {
         foreach (var group in groups)
@@ -28,9 +39,19 @@ public sealed class FusedAdamW : AdamWOptimizer
             _flat.Add(new FlatGroup(group));
         }
 
-        if (_flat.Count > 0)
+        if (_flat.Count == 0)
         {
-            _denominator = torch.empty(_flat.Max(f => f.Params.numel()), ScalarType.Float32, _flat[0].Params.device).DetachFromDisposeScope();
+            return;
+        }
+
+        var largest = _flat.Max(f => f.Params.numel());
+        var chunk = chunkElements > 0 ? Math.Min(chunkElements, largest) : largest;
+
+        // One denominator buffer, reused by every chunk and step: a fresh temporary per step costs page faults.
+        _denominator = torch.empty(chunk, ScalarType.Float32, _flat[0].Params.device).DetachFromDisposeScope();
+        foreach (var f in _flat)
+        {
+            f.BuildChunks(chunk, _denominator);
         }
     }
 
@@ -53,22 +74,22 @@ public sealed class FusedAdamW : AdamWOptimizer
         using var scope = torch.NewDisposeScope();
         EnsureGradientsAreViews();
         using var noGrad = torch.no_grad();
-        using var lerpWeight = torch.tensor(1 - Beta1);
+        using var lerpWeight = torch.tensor((float)(1 - Beta1)); // fp32, as torch turns the Python float weight into opmath (float)
         foreach (var f in _flat)
         {
-            if (f.WeightDecay != 0)
+            var decay = 1 - (learningRate * f.WeightDecay);
+            foreach (var c in f.Chunks)
             {
-                f.Params.mul_(1 - (learningRate * f.WeightDecay));
+                if (f.WeightDecay != 0)
+                {
+                    c.Params.mul_(decay);
+                }
+
+                c.ExpAvg.lerp_(c.Grads, lerpWeight);
+                c.ExpAvgSq.mul_(Beta2).addcmul_(c.Grads, c.Grads, 1 - Beta2);
+                c.Denominator.copy_(c.ExpAvgSq).sqrt_().div_(biasCorrection2Sqrt).add_(Epsilon);
+                c.Params.addcdiv_(c.ExpAvg, c.Denominator, -stepSize);
             }
-
-            f.ExpAvg.lerp_(f.Grads, lerpWeight);
-            f.ExpAvgSq.mul_(Beta2).addcmul_(f.Grads, f.Grads, 1 - Beta2);
-
-            // The denominator goes into a buffer kept across steps: a fresh 100M-element temporary per step costs
-            // more in page faults than the extra copy pass.
-            var denom = _denominator!.narrow(0, 0, f.ExpAvgSq.numel());
-            denom.copy_(f.ExpAvgSq).sqrt_().div_(biasCorrection2Sqrt).add_(Epsilon);
-            f.Params.addcdiv_(f.ExpAvg, denom, -stepSize);
         }
     }
 
@@ -197,12 +218,47 @@ public sealed class FusedAdamW : AdamWOptimizer
 
         public Tensor ExpAvgSq { get; }
 
+        /// <summary>Views of the four buffers (and the shared denominator), cut once so a step creates no handles.</summary>
+        public List<Chunk> Chunks { get; } = [];
+
+        public void BuildChunks(long chunkElements, Tensor denominator)
+        {
+            var total = Params.numel();
+            for (long start = 0; start < total; start += chunkElements)
+            {
+                var length = Math.Min(chunkElements, total - start);
+                Chunks.Add(new Chunk(
+                    Params.narrow(0, start, length).DetachFromDisposeScope(),
+                    Grads.narrow(0, start, length).DetachFromDisposeScope(),
+                    ExpAvg.narrow(0, start, length).DetachFromDisposeScope(),
+                    ExpAvgSq.narrow(0, start, length).DetachFromDisposeScope(),
+                    denominator.narrow(0, 0, length).DetachFromDisposeScope()));
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var c in Chunks)
+            {
+                c.Dispose();
+            }
+
+            Params.Dispose();
+            Grads.Dispose();
+            ExpAvg.Dispose();
+            ExpAvgSq.Dispose();
+        }
+    }
+
+    private sealed record Chunk(Tensor Params, Tensor Grads, Tensor ExpAvg, Tensor ExpAvgSq, Tensor Denominator) : IDisposable
+    {
         public void Dispose()
         {
             Params.Dispose();
             Grads.Dispose();
             ExpAvg.Dispose();
             ExpAvgSq.Dispose();
+            Denominator.Dispose();
         }
     }
 }

@@ -40,7 +40,7 @@ public sealed class PerParameterAdamW : AdamWOptimizer
         var stepSize = learningRate / biasCorrection1;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        using var lerpWeight = torch.tensor(1 - Beta1);
+        using var lerpWeight = torch.tensor((float)(1 - Beta1)); // fp32, as torch turns the Python float weight into opmath (float)
         foreach (var group in Groups)
         {
             foreach (var p in group.Parameters)
