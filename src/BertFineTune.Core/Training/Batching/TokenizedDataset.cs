@@ -1,0 +1,51 @@
+using BertFineTune.Text.Tokenization;
+
+namespace BertFineTune.Training.Batching;
+
+/// <summary>
+/// Examples with their encodings, tokenized on first use (by the batch pipeline, possibly on background workers) and
+/// cached for later epochs.
+/// </summary>
+internal sealed class TokenizedDataset
+{
+    private readonly TokenizedText?[] _cache;
+
+    public TokenizedDataset(IReadOnlyList<TrainingExample> examples, ITextTokenizer tokenizer, int maxLength)
+    {
+        Examples = examples;
+        Tokenizer = tokenizer;
+        MaxLength = maxLength;
+        _cache = new TokenizedText?[examples.Count];
+    }
+
+    public IReadOnlyList<TrainingExample> Examples { get; }
+
+    public ITextTokenizer Tokenizer { get; }
+
+    public int MaxLength { get; }
+
+    public int Count => Examples.Count;
+
+    /// <summary>Thread-safe: two workers may encode the same example; both results are equal.</summary>
+    public TokenizedText Get(int index)
+    {
+        var cached = Volatile.Read(ref _cache[index]);
+        if (cached is not null)
+        {
+            return cached;
+        }
+
+        var e = Examples[index];
+        var encoded = Tokenizer.Encode(e.Text, e.TextPair, MaxLength);
+        Volatile.Write(ref _cache[index], encoded);
+        return encoded;
+    }
+
+    /// <summary>Token counts of all examples (tokenizes everything, in parallel).</summary>
+    public int[] Lengths(int degreeOfParallelism)
+    {
+        var lengths = new int[Count];
+        Parallel.For(0, Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism) }, i => lengths[i] = Get(i).Length);
+        return lengths;
+    }
+}

@@ -1,0 +1,80 @@
+using BertFineTune.Diagnostics;
+using BertFineTune.Models;
+using BertFineTune.Text.Tokenization;
+using BertFineTune.Training.Precision;
+using static TorchSharp.torch;
+
+namespace BertFineTune.Training;
+
+/// <summary>
+/// Fine-tunes a <see cref="SequenceClassificationModel"/> with Hugging Face Trainer semantics (transformers v4.57):
+/// AdamW (per-parameter or fused), LR schedules with warmup, gradient accumulation, clipping, bf16, strategies for
+/// logging/evaluation/saving, checkpoints with resume, best model, early stopping.
+/// </summary>
+public sealed class Trainer
+{
+    public Trainer(
+        SequenceClassificationModel model,
+        ITextTokenizer tokenizer,
+        TrainerOptions options,
+        Func<EvalPrediction, IReadOnlyDictionary<string, double>>? computeMetrics = null)
+    {
+        TrainerOptionsValidator.Validate(options);
+        Model = model;
+        Tokenizer = tokenizer;
+        Options = options;
+        ComputeMetrics = computeMetrics;
+        Device = DeviceResolver.Resolve(options.Device);
+        Precision = PrecisionPlan.Resolve(options.Bf16, options.Fp16, Device);
+        Warnings = Precision.Warning is null ? [] : [Precision.Warning];
+    }
+
+    public SequenceClassificationModel Model { get; }
+
+    public ITextTokenizer Tokenizer { get; }
+
+    public TrainerOptions Options { get; }
+
+    public Func<EvalPrediction, IReadOnlyDictionary<string, double>>? ComputeMetrics { get; }
+
+    /// <summary>The device training runs on (<c>device: auto</c> resolved).</summary>
+    public Device Device { get; }
+
+    public PrecisionPlan Precision { get; }
+
+    /// <summary>Warnings known before training starts (for example the fp16 → bf16 fallback on a CPU).</summary>
+    public IReadOnlyList<UserError> Warnings { get; }
+
+    /// <summary>
+    /// Trains on <paramref name="train"/>, evaluating on <paramref name="eval"/> as <c>eval_strategy</c> says, and
+    /// writes checkpoints, <c>logs/events.jsonl</c> and finally <c>model/</c> under <c>output_dir</c>.
+    /// Cancelling stops between steps: completed checkpoints stay and the run can be resumed from them.
+    /// </summary>
+    public Task<TrainingResult> TrainAsync(
+        IReadOnlyList<TrainingExample> train,
+        IReadOnlyList<TrainingExample>? eval = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        // One long-running thread: TorchSharp dispose scopes are per thread, and training must not block a pool thread.
+        return Task.Factory.StartNew(
+            () =>
+            {
+                using var run = new TrainingRun(this, train, eval, progress, cancellationToken);
+                return run.Run();
+            },
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Evaluates the model on <paramref name="examples"/> (batches sorted by length, outputs in input order):
+    /// <c>&lt;prefix&gt;_loss</c>, the metrics of <see cref="ComputeMetrics"/> with the prefix, runtime and throughput.
+    /// </summary>
+    public EvaluationResult Evaluate(IReadOnlyList<TrainingExample> examples, string metricKeyPrefix = "eval", CancellationToken cancellationToken = default)
+    {
+        using var evaluator = new Evaluator(this, examples);
+        return evaluator.Run(metricKeyPrefix, cancellationToken);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using BertFineTune.Diagnostics;
+using BertFineTune.Models;
+using BertFineTune.Training.Batching;
+using BertFineTune.Training.Checkpoints;
+using BertFineTune.Training.Logging;
+using BertFineTune.Training.Losses;
+using BertFineTune.Training.Optimization;
+using BertFineTune.Training.Precision;
+using BertFineTune.Training.Schedules;
+using BertFineTune.Training.Strategies;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BertFineTune.Training;
+
+/// <summary>The epoch loop: batches, accumulation groups, optimizer steps (HF v4.57 rule, see <see cref="TrainingRun"/>).</summary>
+internal sealed partial class TrainingRun
+{
+    private void TrainEpochs()
+    {
+        var gas = _o.GradientAccumulationSteps;
+        var startEpoch = (int)(_state.GlobalStep / UpdatesPerEpoch);
+        var batchesToSkip = (int)(_state.GlobalStep % UpdatesPerEpoch * gas);
+        var lengths = _o.GroupByLength ? _train.Lengths(Math.Max(1, _o.DataloaderNumWorkers)) : null;
+        _model.train();
+        _optimizer!.ZeroGrad();
+        for (var epoch = startEpoch; epoch < _o.Epochs && _state.GlobalStep < MaxSteps; epoch++)
+        {
+            var order = lengths is null ? Samplers.Random(_train.Count, _o.Seed, epoch) : Samplers.LengthGrouped(lengths, _o.BatchSize, _o.Seed, epoch);
+            var batches = order.Chunk(_o.BatchSize).ToList();
+            var skip = epoch == startEpoch ? batchesToSkip : 0;
+            var stepInEpoch = skip - 1;
+            double stepLoss = 0;
+            foreach (var batch in BatchPipeline.Batches(_train, batches.Skip(skip).ToList(), _withTokenTypes, _model.Labels.Count, _o.DataloaderNumWorkers, _ct))
+            {
+                _ct.ThrowIfCancellationRequested();
+                stepInEpoch++;
+                var groupStart = stepInEpoch / gas * gas;
+                var groupSize = (int)Math.Min(gas, BatchesPerEpoch - groupStart);
+                stepLoss += MicroStep(batch, groupSize);
+                if ((stepInEpoch + 1) % gas != 0 && stepInEpoch + 1 != BatchesPerEpoch)
+                {
+                    continue;
+                }
+
+                OptimizerStep();
+                _state.Epoch = epoch + ((stepInEpoch + 1) / (double)BatchesPerEpoch);
+                _lossSinceLog += stepLoss;
+                Report(TrainingProgressKind.Step, stepLoss);
+                stepLoss = 0;
+                _control.ResetStepFlags();
+                DefaultFlow.OnStepEnd(_o, _state.GlobalStep, MaxSteps, _control);
+                MaybeLogSaveEvaluate();
+                if (_control.ShouldTrainingStop)
+                {
+                    break;
+                }
+            }
+
+            _control.ResetStepFlags();
+            DefaultFlow.OnEpochEnd(_o, _control);
+            MaybeLogSaveEvaluate();
+            Report(TrainingProgressKind.EpochEnd, double.NaN);
+            if (_control.ShouldTrainingStop)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Forward, loss / group size, backward; returns the scaled loss value.</summary>
+    private double MicroStep(CollatedBatch batch, int groupSize)
+    {
+        using var scope = torch.NewDisposeScope();
+        var logits = _model.forward(batch.ToInputs(_trainer.Device));
+        var loss = _loss.Compute(logits, batch.LabelsTensor(_trainer.Device)) / groupSize;
+        var value = loss.item<float>();
+        (_scaler is null ? loss : loss * _scaler.Scale).backward();
+        _samplesThisRun += batch.Size;
+        _tokensThisRun += batch.RealTokens;
+        _state.NumInputTokensSeen += batch.RealTokens;
+        return value;
+    }
+
+    private void OptimizerStep()
+    {
+        var optimizer = _optimizer!;
+        var finite = true;
+        if (_scaler is not null)
+        {
+            optimizer.ScaleGradients(1.0 / _scaler.Scale);
+            finite = optimizer.GradientsAreFinite();
+        }
+
+        _lastGradNorm = _o.MaxGradNorm > 0 ? optimizer.ClipGradNorm(_o.MaxGradNorm) : null;
+        var take = _scaler?.Update(finite) ?? true;
+        if (take)
+        {
+            optimizer.Step(_schedule!.LearningRate(_schedulerStep));
+            _schedulerStep++;
+        }
+
+        optimizer.ZeroGrad();
+        _state.GlobalStep++;
+        _stepsThisRun++;
+    }
+}
