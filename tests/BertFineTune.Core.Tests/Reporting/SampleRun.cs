@@ -91,7 +91,7 @@ internal static class SampleRun
             LogHistory = history,
             Metrics = new MetricsDocument
             {
-                ProblemType = Models.ProblemType.SingleLabelClassification,
+                ProblemType = BertFineTune.Models.ProblemType.SingleLabelClassification,
                 Labels = labels,
                 Train = Evaluate(labels, [.. test, .. validation], 0.93, seed: 11, loss: 0.21),
                 Validation = Evaluate(labels, validation, 0.86, seed: 12, loss: 0.49),

@@ -116,7 +116,7 @@ public class TrainerEndToEndTests
         {
             using var scope = TorchSharp.torch.NewDisposeScope();
             var ids = tokenizer.Encode(examples[i].Text, null, 16).InputIds.Select(x => (long)x).ToArray();
-            var inputs = new Models.ModelInputs(TorchSharp.torch.tensor(ids, [1, ids.Length]), TorchSharp.torch.ones([1, ids.Length], TorchSharp.torch.ScalarType.Int64));
+            var inputs = new BertFineTune.Models.ModelInputs(TorchSharp.torch.tensor(ids, [1, ids.Length]), TorchSharp.torch.ones([1, ids.Length], TorchSharp.torch.ScalarType.Int64));
             var single = model.forward(inputs).data<float>().ToArray();
             for (var c = 0; c < 3; c++)
             {

@@ -28,7 +28,7 @@ internal static class TrainerHarness
         Func<EvalPrediction, IReadOnlyDictionary<string, double>>? metrics = null,
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default,
-        Models.ProblemType problemType = Models.ProblemType.SingleLabelClassification)
+        BertFineTune.Models.ProblemType problemType = BertFineTune.Models.ProblemType.SingleLabelClassification)
     {
         var model = SyntheticTask.Model(problemType: problemType);
         var trainer = new Trainer(model, SyntheticTask.Tokenizer(), options, metrics ?? SyntheticTask.Accuracy);
