@@ -1,3 +1,4 @@
+using BertFineTune.Evaluation;
 using System.Diagnostics;
 using BertFineTune.Diagnostics;
 using BertFineTune.Models;
@@ -30,7 +31,7 @@ internal sealed class Evaluator : IDisposable
         _loss = loss ?? new ClassificationLoss(trainer.Model.ProblemType, trainer.Options.LabelSmoothing);
     }
 
-    public EvaluationResult Run(string prefix, CancellationToken cancellationToken)
+    public EvaluationOutput Run(string prefix, CancellationToken cancellationToken)
     {
         var model = _trainer.Model;
         var o = _trainer.Options;
@@ -63,12 +64,9 @@ internal sealed class Evaluator : IDisposable
         if (_trainer.ComputeMetrics is { } compute && n > 0)
         {
             var multi = model.ProblemType == ProblemType.MultiLabelClassification;
-            var prediction = new EvalPrediction(
-                logits,
-                multi ? null : _data.Examples.Select(e => e.LabelId).ToArray(),
-                multi ? _data.Examples.Select(e => e.MultiHot!).ToArray() : null,
-                model.ProblemType,
-                o.MultiLabelThreshold);
+            var prediction = multi
+                ? EvalPrediction.MultiLabel(logits, _data.Examples.Select(e => e.MultiHot!).ToArray())
+                : EvalPrediction.SingleLabel(logits, _data.Examples.Select(e => e.LabelId).ToArray());
             foreach (var (key, value) in compute(prediction))
             {
                 metrics[key.StartsWith(prefix + "_", StringComparison.Ordinal) ? key : $"{prefix}_{key}"] = value;
@@ -78,7 +76,7 @@ internal sealed class Evaluator : IDisposable
         metrics[$"{prefix}_runtime"] = seconds;
         metrics[$"{prefix}_samples_per_second"] = n / seconds;
         metrics[$"{prefix}_steps_per_second"] = batches.Count / seconds;
-        return new EvaluationResult(logits, metrics);
+        return new EvaluationOutput(logits, metrics);
     }
 
     public static TokenizedDataset Tokenized(Trainer trainer, IReadOnlyList<TrainingExample> examples)

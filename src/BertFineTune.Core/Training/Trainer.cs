@@ -1,3 +1,4 @@
+using BertFineTune.Evaluation;
 using BertFineTune.Diagnostics;
 using BertFineTune.Models;
 using BertFineTune.Text.Tokenization;
@@ -72,7 +73,7 @@ public sealed class Trainer
     /// Evaluates the model on <paramref name="examples"/> (batches sorted by length, outputs in input order):
     /// <c>&lt;prefix&gt;_loss</c>, the metrics of <see cref="ComputeMetrics"/> with the prefix, runtime and throughput.
     /// </summary>
-    public EvaluationResult Evaluate(IReadOnlyList<TrainingExample> examples, string metricKeyPrefix = "eval", CancellationToken cancellationToken = default)
+    public EvaluationOutput Evaluate(IReadOnlyList<TrainingExample> examples, string metricKeyPrefix = "eval", CancellationToken cancellationToken = default)
     {
         using var evaluator = new Evaluator(this, examples);
         return evaluator.Run(metricKeyPrefix, cancellationToken);

@@ -26,4 +26,4 @@ public sealed record TrainingResult(
     IReadOnlyList<UserError> Warnings);
 
 /// <summary>Logits in input order plus the metrics of one evaluation.</summary>
-public sealed record EvaluationResult(float[][] Logits, IReadOnlyDictionary<string, double> Metrics);
+public sealed record EvaluationOutput(float[][] Logits, IReadOnlyDictionary<string, double> Metrics);

@@ -1,3 +1,4 @@
+using BertFineTune.Evaluation;
 using BertFineTune.Models;
 using BertFineTune.Training;
 using TorchSharp;
@@ -74,11 +75,11 @@ internal static class SyntheticTask
         if (p.ProblemType == ProblemType.MultiLabelClassification)
         {
             var exact = p.Logits.Select((row, i) => row.Select((z, c) => (z > 0 ? 1f : 0f) == p.MultiHotLabels![i][c]).All(x => x)).Count(x => x);
-            return new Dictionary<string, double> { ["subset_accuracy"] = (double)exact / p.Logits.Length };
+            return new Dictionary<string, double> { ["subset_accuracy"] = (double)exact / p.Count };
         }
 
         var correct = p.Logits.Select((row, i) => Array.IndexOf(row, row.Max()) == p.LabelIds![i]).Count(x => x);
-        return new Dictionary<string, double> { ["accuracy"] = (double)correct / p.Logits.Length };
+        return new Dictionary<string, double> { ["accuracy"] = (double)correct / p.Count };
     }
 
     private static List<string> RandomFiller(Random rng) =>

@@ -1,3 +1,4 @@
+using BertFineTune.Evaluation;
 using BertFineTune.Training;
 
 namespace BertFineTune.Tests.Training.Support;
