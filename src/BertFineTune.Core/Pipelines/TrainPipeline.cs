@@ -1,0 +1,136 @@
+using System.Globalization;
+using BertFineTune.Config;
+using BertFineTune.Data;
+using BertFineTune.Data.Output;
+using BertFineTune.Evaluation;
+using BertFineTune.Hub;
+using BertFineTune.Models;
+using BertFineTune.Native;
+using BertFineTune.Reporting;
+using BertFineTune.Text.Tokenization;
+using BertFineTune.Training;
+using TorchSharp;
+
+namespace BertFineTune.Pipelines;
+
+/// <summary>What <c>bertft train</c> produced.</summary>
+public sealed record TrainRunResult(OutputLayout Output, TrainingResult Training, MetricsDocument Metrics, ReportFiles Report, ModelLoadReport ModelLoad);
+
+/// <summary>
+/// <c>bertft train</c>, end to end: data pipeline → model resolution → tokenizer and model → Trainer → evaluation of
+/// every split with the final (best, or else last) model → <c>metrics.json</c>, <c>report.html</c> and charts.
+/// </summary>
+public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<TrainingProgress>? progress = null)
+{
+    public async Task<TrainRunResult> RunAsync(LoadedConfig loaded, string? resumeFromCheckpoint, CancellationToken cancellationToken)
+    {
+        TorchNativeLoader.EnsureLoaded();
+        var started = DateTimeOffset.UtcNow;
+        var config = loaded.Config;
+        var output = OutputLayout.For(loaded);
+
+        log?.Report("preparing data");
+        var dataOptions = loaded.ToDataPipelineOptions();
+        var data = await DataPipeline.PrepareAsync(dataOptions, null, cancellationToken);
+        Report(data.Report.Warnings);
+
+        var resolved = await new ModelResolver().ResolveAsync(
+            config.BaseModel.ModelId,
+            config.BaseModel.Revision,
+            loaded.ResolvePath(config.Huggingface.ModelPath),
+            config.Credentials.HuggingfaceToken,
+            cancellationToken,
+            new Progress<ModelResolveProgress>(p => log?.Report(p.Message)));
+
+        var tokenizer = AutoTokenizer.FromDirectory(resolved.Directory);
+        data = data with { Report = data.Report with { TokenLengths = TokenLengths(data, tokenizer) } };
+        await PreparedDataWriter.WriteAsync(data, output.Data, dataOptions, cancellationToken);
+
+        // Seeded before the model exists: a fresh classification head must be the same on every run.
+        torch.manual_seed(config.Seed);
+        var (model, modelLoad) = AutoModelForSequenceClassification.FromPretrained(
+            resolved.Directory,
+            new ModelLoadOptions { Labels = data.Labels.Names, ProblemType = data.ProblemType, Seed = config.Seed });
+        using var modelScope = model;
+        if (modelLoad.Head != HeadSource.Checkpoint)
+        {
+            log?.Report(modelLoad.Describe());
+        }
+
+        var options = loaded.ToTrainerOptions(resumeFromCheckpoint, TrainerOptionsMapping.CudaAvailable());
+        var metricsOptions = new MetricsOptions(data.Labels.Names, MultiLabelThreshold: config.Training.MultiLabelThreshold);
+        var trainer = new Trainer(model, tokenizer, options, p => ClassificationMetrics.ComputeMetrics(p, metricsOptions).Metrics);
+        Report(trainer.Warnings);
+
+        var train = Examples(data.Train, data);
+        var validation = Examples(data.Validation, data);
+        var test = Examples(data.Test, data);
+        log?.Report($"training on {train.Count} examples ({validation.Count} validation, {test.Count} test), device {trainer.Device}");
+        var result = await trainer.TrainAsync(train, validation.Count > 0 ? validation : null, progress, cancellationToken);
+        Report(result.Warnings);
+
+        log?.Report("evaluating the final model on every split");
+        var document = new MetricsDocument
+        {
+            ProblemType = data.ProblemType,
+            Labels = data.Labels.Names,
+            Train = Evaluate(trainer, train, "train", metricsOptions, cancellationToken),
+            Validation = validation.Count > 0 ? Evaluate(trainer, validation, "eval", metricsOptions, cancellationToken) : null,
+            Test = test.Count > 0 ? Evaluate(trainer, test, "test", metricsOptions, cancellationToken) : null,
+            Summary = result.Metrics,
+        };
+
+        var files = await ReportWriter.WriteAsync(
+            new ReportData
+            {
+                Title = "Training report",
+                Run = new RunInfo(config.BaseModel.ModelId, trainer.Device.ToString(), started, DateTimeOffset.UtcNow - started, RunDetails(resolved, result, trainer)),
+                Metrics = document,
+                Config = loaded.Describe().Select(s => new KeyValuePair<string, string>(s.Key, s.Value)).ToList(),
+                LogHistory = result.LogHistory.Select(LogHistoryEntry.FromTrainerLog).ToList(),
+            },
+            output.Root,
+            cancellationToken);
+        return new TrainRunResult(output, result, document, files, modelLoad);
+    }
+
+    private static ClassificationReport Evaluate(Trainer trainer, IReadOnlyList<TrainingExample> examples, string prefix, MetricsOptions options, CancellationToken cancellationToken)
+    {
+        var evaluation = trainer.Evaluate(examples, prefix, cancellationToken);
+        var prediction = trainer.Model.ProblemType == ProblemType.MultiLabelClassification
+            ? EvalPrediction.MultiLabel(evaluation.Logits, examples.Select(e => e.MultiHot!).ToArray())
+            : EvalPrediction.SingleLabel(evaluation.Logits, examples.Select(e => e.LabelId).ToArray());
+        return ClassificationMetrics.ComputeMetrics(prediction, options with { Loss = evaluation.Metrics[$"{prefix}_loss"] }).Report;
+    }
+
+    private static List<TrainingExample> Examples(IReadOnlyList<DataExample> split, PreparedData data) =>
+        data.ProblemType == ProblemType.MultiLabelClassification
+            ? split.Select(e => TrainingExample.MultiLabel(e.Text, e.MultiHot(data.Labels.Count))).ToList()
+            : split.Select(e => TrainingExample.SingleLabel(e.Text, e.LabelId)).ToList();
+
+    /// <summary>Untruncated token counts per split, so users can choose <c>max_length</c> from data.</summary>
+    private static Dictionary<string, LengthStats> TokenLengths(PreparedData data, ITextTokenizer tokenizer)
+    {
+        var splits = new[] { ("train", data.Train), ("validation", data.Validation), ("test", data.Test) };
+        return splits.Where(s => s.Item2.Count > 0)
+            .ToDictionary(s => s.Item1, s => LengthStats.From(s.Item2.Select(e => tokenizer.Encode(e.Text).Length)));
+    }
+
+    private static List<KeyValuePair<string, string>> RunDetails(ResolvedModel resolved, TrainingResult result, Trainer trainer) =>
+    [
+        new("weights", resolved.Description),
+        new("precision", trainer.Precision.ToString() ?? string.Empty),
+        new("global steps", result.GlobalStep.ToString(CultureInfo.InvariantCulture)),
+        new("epochs", result.Epoch.ToString("0.##", CultureInfo.InvariantCulture)),
+        new("best checkpoint", result.BestModelCheckpoint ?? "-"),
+        new("stopped early", result.StoppedEarly ? "yes" : "no"),
+    ];
+
+    private void Report(IEnumerable<Diagnostics.UserError> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            log?.Report(warning.ToString());
+        }
+    }
+}
