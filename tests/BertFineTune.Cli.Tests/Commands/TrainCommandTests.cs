@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using BertFineTune.Cli.Tests.Support;
+using BertFineTune.Tests.Support;
+
+namespace BertFineTune.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>bertft train</c> end to end on real data (the fortunes corpus) with the tiny-bert fixture as base model, so a
+/// run takes seconds: the pipeline, the outputs, multi-label training, and <c>evaluate</c> agreeing with the report.
+/// </summary>
+public class TrainCommandTests
+{
+    private static string TinyBert => Path.Combine(RepoPaths.Fixture("tiny-bert"), "model");
+
+    [Fact]
+    public async Task Trains_writes_the_model_and_reports_and_evaluate_agrees_with_the_test_section()
+    {
+        using var temp = new TempDirectory();
+        await File.WriteAllTextAsync(temp.File("config.yaml"), Config(RepoPaths.Data("fortunes", "fortunes.csv"), "single_label_classification"));
+
+        var train = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml");
+
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Contains("created classifier.weight, classifier.bias fresh", train.Stdout);
+        foreach (var file in new[] { "model/config.json", "model/model.safetensors", "model/vocab.txt", "metrics.json", "report.html", "loss.png", "data/train.csv", "data/labels.json", "data/data_report.json", "logs/events.jsonl" })
+        {
+            Assert.True(File.Exists(temp.File("out/" + file)), $"missing {file}\n{train}");
+        }
+
+        using var trained = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("out/metrics.json")));
+        var trainedTest = trained.RootElement.GetProperty("test");
+        Assert.Equal(8, trained.RootElement.GetProperty("labels").GetArrayLength());
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("out/data/data_report.json")));
+        Assert.True(report.RootElement.GetProperty("token_lengths").GetProperty("train").GetProperty("max").GetDouble() > 32);
+
+        var evaluate = await Bertft.RunAsync(
+            temp.Path, null, "evaluate", "--model", "out/model", "--input", "out/data/test.csv", "--text-column", "text", "--label-column", "labels", "--max-length", "32", "--output", "eval");
+
+        Assert.True(evaluate.ExitCode == 0, evaluate.ToString());
+        using var evaluated = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("eval/metrics.json")));
+        var evaluatedTest = evaluated.RootElement.GetProperty("test");
+        Assert.Equal(trainedTest.GetProperty("num_samples").GetInt32(), evaluatedTest.GetProperty("num_samples").GetInt32());
+        Assert.Equal(trainedTest.GetProperty("confusion_matrix").GetRawText(), evaluatedTest.GetProperty("confusion_matrix").GetRawText());
+        foreach (var metric in new[] { "accuracy", "precision", "recall", "f1" })
+        {
+            Assert.Equal(trainedTest.GetProperty(metric).GetDouble(), evaluatedTest.GetProperty(metric).GetDouble(), 12);
+        }
+
+        Assert.Equal(trainedTest.GetProperty("loss").GetDouble(), evaluatedTest.GetProperty("loss").GetDouble(), 4);
+        Assert.True(File.Exists(temp.File("eval/report.html")));
+    }
+
+    [Fact]
+    public async Task Evaluate_names_labels_the_model_does_not_know()
+    {
+        using var temp = new TempDirectory();
+        await File.WriteAllTextAsync(temp.File("gold.csv"), "text,labels\nhello,neg\nworld,angry\n");
+
+        var result = await Bertft.RunAsync(temp.Path, null, "evaluate", "--model", TinyBert, "--input", "gold.csv");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("labels the model does not know: angry", result.Stderr);
+        Assert.Contains("neg, neu, pos", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Multi_label_training_uses_multi_hot_targets_and_writes_problem_type()
+    {
+        using var temp = new TempDirectory();
+        // Two labels per quote: its topic, and whether it is short — a real multi-label file built from fortunes.
+        var lines = new List<string>();
+        using (var reader = new StreamReader(RepoPaths.Data("fortunes", "fortunes.csv")))
+        using (var csv = new CsvHelper.CsvReader(reader, CultureInfo.InvariantCulture))
+        {
+            csv.Read();
+            csv.ReadHeader();
+            while (csv.Read() && lines.Count < 1200)
+            {
+                var quote = csv.GetField("quote")!;
+                var labels = new List<string> { csv.GetField("topic")! };
+                if (quote.Length < 120)
+                {
+                    labels.Add("short");
+                }
+
+                lines.Add(JsonSerializer.Serialize(new { quote, topics = labels }));
+            }
+        }
+
+        await File.WriteAllLinesAsync(temp.File("multi.jsonl"), lines);
+        await File.WriteAllTextAsync(temp.File("config.yaml"), Config("multi.jsonl", "multi_label_classification").Replace("label_column: topic", "label_column: topics"));
+
+        var train = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml");
+
+        Assert.True(train.ExitCode == 0, train.ToString());
+        using var metrics = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("out/metrics.json")));
+        Assert.Equal("multi_label_classification", metrics.RootElement.GetProperty("problem_type").GetString());
+        var test = metrics.RootElement.GetProperty("test");
+        foreach (var key in new[] { "subset_accuracy", "hamming_loss", "micro", "macro" })
+        {
+            Assert.True(test.TryGetProperty(key, out _), $"metrics.json test section lacks {key}: {test}");
+        }
+
+        using var config = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("out/model/config.json")));
+        Assert.Equal("multi_label_classification", config.RootElement.GetProperty("problem_type").GetString());
+        Assert.Contains("short", config.RootElement.GetProperty("label2id").EnumerateObject().Select(p => p.Name));
+    }
+
+    private static string Config(string data, string problemType) => $$"""
+        seed: 7
+        base_model:
+          model_id: {{TinyBert}}
+        dataset:
+          - filepath: {{data}}
+            text_column: quote
+            label_column: topic
+        preprocessing:
+          default: {lowercase: false, remove_symbols: false, remove_numbers: false, remove_newlines: true}
+          advanced: {remove_mentions: false, remove_retweets: false, remove_emojis: false}
+        training:
+          split_ratio: [0.8, 0.1, 0.1]
+          output_dir: out
+          problem_type: {{problemType}}
+        hyperparameters:
+          epochs: 1
+          batch_size: 32
+          learning_rate: 1.0e-3
+          warmup_steps: 0
+          max_length: 32
+        loggings:
+          logging_steps: 20
+          eval_strategy: epoch
+          save_strategy: epoch
+          save_total_limit: 1
+          load_best_model_at_end: true
+          metric_for_best_model: loss
+        """;
+}
