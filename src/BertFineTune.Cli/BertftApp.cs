@@ -85,6 +85,7 @@ public static class BertftApp
         config.AddCommand<InitCommand>("init").WithDescription("Write a commented starter config.");
         config.AddCommand<PrepareCommand>("prepare").WithDescription("Read, merge, clean, encode and split the data; write <output_dir>/data/ and a report.");
         config.AddCommand<TrainCommand>("train").WithDescription("Fine-tune: data, model, training, evaluation; writes <output_dir>/model, metrics.json and report.html.");
+        config.AddCommand<BenchCommand>("bench").WithDescription("Training throughput (samples/s, real tokens/s, peak memory) of a model on a labelled file, fp32 vs bf16.");
         config.AddCommand<PredictCommand>("predict").WithDescription("Classify every row of a file; write the rows plus predictions as CSV.");
         config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Metrics of a trained model on a labelled file: metrics.json and report.html.");
     }
