@@ -201,7 +201,7 @@ public sealed class TextClassifier : IDisposable
             // Grad mode and dispose scopes are per thread in TorchSharp; both are set on the thread that runs the model.
             using var noGrad = torch.no_grad();
             using var scope = torch.NewDisposeScope();
-            var inputs = BatchCollator.Collate(batch, tokenizer.PadTokenId, model.UsesTokenTypeIds).To(device);
+            var inputs = new BatchCollator(tokenizer.PadTokenId, model.UsesTokenTypeIds).Collate(batch).To(device);
             var logits = model.forward(inputs).to(ScalarType.Float32).cpu().contiguous();
             var labels = (int)logits.shape[1];
             var flat = logits.data<float>().ToArray();

@@ -18,14 +18,21 @@ public sealed record BatchCollator(int PadTokenId, bool IncludeTokenTypeIds)
         new(tokenizer.PadTokenId, model.UsesTokenTypeIds);
 
     /// <summary>Pads <paramref name="examples"/> to the longest and returns CPU int64 tensors <c>[batch, longest]</c>.</summary>
-    public ModelInputs Collate(IReadOnlyList<TokenizedText> examples)
+    public ModelInputs Collate(IReadOnlyList<TokenizedText> examples) => Pad(examples).ToInputs();
+
+    /// <summary>
+    /// The same padding into managed arrays, without touching torch: background workers prepare batches this way,
+    /// and the training thread turns them into tensors inside its own dispose scope.
+    /// </summary>
+    public PaddedBatch Pad(IReadOnlyList<TokenizedText> examples)
     {
         ArgumentOutOfRangeException.ThrowIfZero(examples.Count);
-        var length = examples.Max(e => e.Length);
+        var length = Math.Max(1, examples.Max(e => e.Length));
         var ids = new long[examples.Count * length];
         var mask = new long[ids.Length];
         var types = IncludeTokenTypeIds ? new long[ids.Length] : null;
         Array.Fill(ids, PadTokenId);
+        long real = 0;
         for (var row = 0; row < examples.Count; row++)
         {
             var example = examples[row];
@@ -39,12 +46,24 @@ public sealed record BatchCollator(int PadTokenId, bool IncludeTokenTypeIds)
                     types[offset + i] = exampleTypes[i];
                 }
             }
+
+            real += example.Length;
         }
 
-        long[] shape = [examples.Count, length];
+        return new PaddedBatch(examples.Count, length, ids, mask, types, real);
+    }
+}
+
+/// <summary>A padded batch in managed arrays (row-major <c>[Rows, Length]</c>), plus its count of real, non-pad tokens.</summary>
+public sealed record PaddedBatch(int Rows, int Length, long[] InputIds, long[] AttentionMask, long[]? TokenTypeIds, long RealTokens)
+{
+    /// <summary>CPU int64 tensors; call inside the dispose scope that should own them.</summary>
+    public ModelInputs ToInputs()
+    {
+        long[] shape = [Rows, Length];
         return new ModelInputs(
-            torch.tensor(ids, shape),
-            torch.tensor(mask, shape),
-            types is null ? null : torch.tensor(types, shape));
+            torch.tensor(InputIds, shape),
+            torch.tensor(AttentionMask, shape),
+            TokenTypeIds is null ? null : torch.tensor(TokenTypeIds, shape));
     }
 }

@@ -22,7 +22,7 @@ internal static class BatchPipeline
             foreach (var indices in batches)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                yield return BatchCollator.Collate(data, indices, withTokenTypes, numLabels);
+                yield return TrainingBatchCollator.Collate(data, indices, withTokenTypes, numLabels);
             }
 
             yield break;
@@ -45,7 +45,7 @@ internal static class BatchPipeline
                     {
                         // Encode the batch's examples in parallel (cached), then pad on this thread.
                         Parallel.ForEach(indices, options, i => data.Get(i));
-                        await channel.Writer.WriteAsync(BatchCollator.Collate(data, indices, withTokenTypes, numLabels), stop.Token).ConfigureAwait(false);
+                        await channel.Writer.WriteAsync(TrainingBatchCollator.Collate(data, indices, withTokenTypes, numLabels), stop.Token).ConfigureAwait(false);
                     }
 
                     channel.Writer.TryComplete();

@@ -10,25 +10,18 @@ namespace BertFineTune.Training.Batching;
 /// </summary>
 internal sealed record CollatedBatch(
     int[] Indices,
-    int SequenceLength,
-    long[] InputIds,
-    long[] AttentionMask,
-    long[]? TokenTypeIds,
+    PaddedBatch Padded,
     long[]? LabelIds,
     float[]? MultiHot,
-    int NumLabels,
-    long RealTokens)
+    int NumLabels)
 {
     public int Size => Indices.Length;
 
-    public ModelInputs ToInputs(Device device)
-    {
-        var shape = new long[] { Size, SequenceLength };
-        return new ModelInputs(
-            torch.tensor(InputIds, shape).to(device),
-            torch.tensor(AttentionMask, shape).to(device),
-            TokenTypeIds is null ? null : torch.tensor(TokenTypeIds, shape).to(device));
-    }
+    public int SequenceLength => Padded.Length;
+
+    public long RealTokens => Padded.RealTokens;
+
+    public ModelInputs ToInputs(Device device) => Padded.ToInputs().To(device);
 
     public Tensor LabelsTensor(Device device) =>
         MultiHot is not null
@@ -36,48 +29,19 @@ internal sealed record CollatedBatch(
             : torch.tensor(LabelIds!, [Size]).to(device);
 }
 
-/// <summary>Dynamic padding: right-pads every sequence of a batch to the batch's longest, mask 0 and token type 0 on pads.</summary>
-internal static class BatchCollator
+/// <summary>Dynamic padding (<see cref="Models.BatchCollator"/>) plus the batch's labels.</summary>
+internal static class TrainingBatchCollator
 {
     public static CollatedBatch Collate(TokenizedDataset data, int[] indices, bool withTokenTypes, int numLabels)
     {
-        var encodings = indices.Select(data.Get).ToArray();
-        var seq = Math.Max(1, encodings.Max(e => e.Length));
-        var b = indices.Length;
-        var ids = new long[b * seq];
-        var mask = new long[b * seq];
-        var types = withTokenTypes ? new long[b * seq] : null;
-        long real = 0;
-        var pad = data.Tokenizer.PadTokenId;
-        for (var r = 0; r < b; r++)
-        {
-            var e = encodings[r];
-            var row = r * seq;
-            for (var t = 0; t < seq; t++)
-            {
-                var inside = t < e.Length;
-                ids[row + t] = inside ? e.InputIds[t] : pad;
-                mask[row + t] = inside ? 1 : 0;
-                if (types is not null)
-                {
-                    types[row + t] = inside && e.TokenTypeIds is not null ? e.TokenTypeIds[t] : 0;
-                }
-            }
-
-            real += e.Length;
-        }
-
+        var padded = new Models.BatchCollator(data.Tokenizer.PadTokenId, withTokenTypes).Pad(indices.Select(data.Get).ToArray());
         var examples = indices.Select(i => data.Examples[i]).ToArray();
         var multiLabel = examples[0].MultiHot is not null;
         return new CollatedBatch(
             indices,
-            seq,
-            ids,
-            mask,
-            types,
+            padded,
             multiLabel ? null : examples.Select(e => (long)e.LabelId).ToArray(),
             multiLabel ? examples.SelectMany(e => e.MultiHot!).ToArray() : null,
-            numLabels,
-            real);
+            numLabels);
     }
 }
