@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BertFineTune.Cli.Tests.Support;
 using BertFineTune.Hub;
+using BertFineTune.Models.Weights;
 using BertFineTune.Hub.Mirror;
 
 namespace BertFineTune.Cli.Tests.Commands;
@@ -26,7 +27,7 @@ public class ModelsImportOnnxCommandTests
             var output = Path.Combine(work, "out");
             using var config = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "config.json")));
             Assert.Equal("bert", config.RootElement.GetProperty("model_type").GetString());
-            Assert.Equal(103, SafetensorsFile.ReadHeader(Path.Combine(output, "model.safetensors")).Count);
+            Assert.Equal(103, SafetensorsFile.ReadHeader(Path.Combine(output, "model.safetensors")).Entries.Count);
             Assert.True(File.Exists(Path.Combine(output, "vocab.txt")));
             Assert.True(File.Exists(Path.Combine(output, "tokenizer_config.json")));
             Assert.Empty(Directory.EnumerateFiles(output, "*.tmp"));

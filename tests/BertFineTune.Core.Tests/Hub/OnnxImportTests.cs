@@ -1,5 +1,8 @@
+using TorchSharp;
+using BertFineTune.Models;
 using System.Text.Json;
 using BertFineTune.Hub;
+using BertFineTune.Models.Weights;
 using BertFineTune.Hub.Mirror;
 using BertFineTune.Tests.Support;
 using BertFineTune.Tests.Text.Tokenization;
@@ -53,7 +56,7 @@ public sealed class OnnxImportTests : IClassFixture<OnnxImportTests.ImportedMini
     [Fact]
     public void WeightsHaveBertModelKeysAndShapes()
     {
-        var entries = SafetensorsFile.ReadHeader(Path.Combine(_imported.Model.Directory, "model.safetensors")).ToDictionary(e => e.Name, e => e.Shape);
+        var entries = SafetensorsFile.ReadHeader(Path.Combine(_imported.Model.Directory, "model.safetensors")).Entries.ToDictionary(e => e.Name, e => e.Shape);
 
         // 5 embedding tensors + 16 per layer × 6 + pooler 2.
         Assert.Equal(5 + (16 * 6) + 2, entries.Count);
@@ -121,6 +124,45 @@ public sealed class OnnxImportTests : IClassFixture<OnnxImportTests.ImportedMini
         Assert.Equal(384, expected.Length);
         Assert.True(pooled.Zip(expected).Max(p => Math.Abs(p.First - p.Second)) < 1e-4, $"max |Δ| = {pooled.Zip(expected).Max(p => Math.Abs(p.First - p.Second))}");
         Assert.Equal(sentence.GetProperty("cls_hidden_l2_norm").GetDouble(), clsNorm, 1e-3);
+    }
+
+    [Fact]
+    public void OurBertModelOnTheImportedFolderReproducesTheReferenceEmbeddings()
+    {
+        // The product path: the imported folder, our tokenizer and our TorchSharp BertModel; every reference sentence
+        // and its 4x4 cosine matrix, to the fixture README's 1e-5.
+        var tokenizer = AutoTokenizer.FromDirectory(_imported.Model.Directory);
+        var (model, _) = BertModel.FromPretrained(_imported.Model.Directory);
+        using var owned = model;
+        model.eval();
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixture("minilm-reference"), "reference.json")));
+        var sentences = doc.RootElement.GetProperty("sentences").EnumerateArray().ToList();
+        var normalized = new List<float[]>();
+        foreach (var sentence in sentences)
+        {
+            var encoded = tokenizer.Encode(sentence.GetProperty("text").GetString()!);
+            Assert.Equal(sentence.GetProperty("input_ids").EnumerateArray().Select(e => e.GetInt32()), encoded.InputIds);
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var hidden = model.forward(new BertFineTune.Models.BatchCollator(tokenizer.PadTokenId, true).Collate([encoded]))[0];
+            var pooled = hidden.mean([0]).data<float>().ToArray();
+            var expected = sentence.GetProperty("mean_pooled_full").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+            var diff = pooled.Zip(expected).Max(p => Math.Abs(p.First - p.Second));
+            Assert.True(diff <= 1e-5, $"max |Δ mean-pooled| = {diff}");
+            var clsNorm = Math.Sqrt(hidden[0].data<float>().ToArray().Sum(v => (double)v * v));
+            Assert.Equal(sentence.GetProperty("cls_hidden_l2_norm").GetDouble(), clsNorm, 1e-4);
+            var norm = Math.Sqrt(pooled.Sum(v => (double)v * v));
+            normalized.Add(pooled.Select(v => (float)(v / norm)).ToArray());
+        }
+
+        var cosine = doc.RootElement.GetProperty("cosine_similarity").EnumerateArray().Select(r => r.EnumerateArray().Select(e => e.GetDouble()).ToArray()).ToArray();
+        for (var i = 0; i < normalized.Count; i++)
+        {
+            for (var j = 0; j < normalized.Count; j++)
+            {
+                Assert.Equal(cosine[i][j], normalized[i].Zip(normalized[j]).Sum(p => (double)p.First * p.Second), 1e-5);
+            }
+        }
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using BertFineTune.Hub;
+using BertFineTune.Models.Weights;
 
 namespace BertFineTune.Tests.Hub;
 

@@ -1,6 +1,9 @@
 using BertFineTune.IO;
 using System.Text.Json.Nodes;
 using BertFineTune.Diagnostics;
+using BertFineTune.Models.Weights;
+using BertFineTune.Native;
+using TorchSharp;
 using BertFineTune.Text.Tokenization;
 
 namespace BertFineTune.Hub.Onnx;
@@ -80,20 +83,27 @@ public static class OnnxBertImporter
         };
 
         Directory.CreateDirectory(outputDirectory);
-        SafetensorsFile.Write(Path.Combine(outputDirectory, "model.safetensors"), tensors.Values);
+        TorchNativeLoader.EnsureLoaded();
+        using (torch.NewDisposeScope())
+        {
+            SafetensorsFile.Write(
+                Path.Combine(outputDirectory, "model.safetensors"),
+                tensors.Values.Select(t => (t.Name, torch.tensor(t.Values, t.Shape))).ToList());
+        }
+
         WordPieceTextTokenizer.FromVocabulary(vocabulary, new WordPieceSettings(ModelMaxLength: (int)position.Shape[0])).Save(outputDirectory);
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, "config.json"), config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         return new OnnxImportResult(Path.GetFullPath(outputDirectory), hidden, layers, heads, headsSource, (int)intermediate.Shape[0], (int)word.Shape[0], tensors.Count);
     }
 
     /// <summary>HF name → float32 tensor in HF layout.</summary>
-    private static Dictionary<string, SafetensorsTensor> MapTensors(OnnxGraph graph, string sourceName)
+    private static Dictionary<string, ImportedTensor> MapTensors(OnnxGraph graph, string sourceName)
     {
         var initializers = graph.Initializers.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var consumers = graph.Nodes
             .SelectMany(n => n.Inputs.Select(i => (Input: i, Node: n)))
             .ToLookup(x => x.Input, x => x.Node, StringComparer.Ordinal);
-        var result = new Dictionary<string, SafetensorsTensor>(StringComparer.Ordinal);
+        var result = new Dictionary<string, ImportedTensor>(StringComparer.Ordinal);
         var unnamed = new List<string>();
         foreach (var t in graph.Initializers.Where(t => t.DataType == (int)OnnxDataType.Float))
         {
@@ -101,7 +111,7 @@ public static class OnnxBertImporter
             {
                 var gemm = consumers[t.Name].FirstOrDefault(n => n.OpType == "Gemm" && n.Inputs.Length > 1 && n.Inputs[1] == t.Name);
                 var transposed = gemm is not null && gemm.IntAttributes.GetValueOrDefault("transB") == 0;
-                result[t.Name] = transposed ? Transpose(t.Name, t) : new SafetensorsTensor(t.Name, t.Dims, t.ToFloats());
+                result[t.Name] = transposed ? Transpose(t.Name, t) : new ImportedTensor(t.Name, t.Dims, t.ToFloats());
                 continue;
             }
 
@@ -157,7 +167,7 @@ public static class OnnxBertImporter
     }
 
     /// <summary>ONNX keeps Linear weights as <c>[in, out]</c>; PyTorch wants <c>[out, in]</c>.</summary>
-    private static SafetensorsTensor Transpose(string name, OnnxTensor t)
+    private static ImportedTensor Transpose(string name, OnnxTensor t)
     {
         var source = t.ToFloats();
         int rows = (int)t.Dims[0], cols = (int)t.Dims[1];
@@ -170,7 +180,7 @@ public static class OnnxBertImporter
             }
         }
 
-        return new SafetensorsTensor(name, [cols, rows], result);
+        return new ImportedTensor(name, [cols, rows], result);
     }
 
     /// <summary>Attention reshapes to <c>[batch, seq, heads, head_dim]</c>; the last two are constants whose product is hidden.</summary>

@@ -76,6 +76,23 @@ public static class SafetensorsFile
         });
     }
 
+    /// <summary>Reads one float32 tensor's values, without torch (for importers, checks and tools).</summary>
+    public static float[] ReadFloats(string path, string name)
+    {
+        var header = ReadHeader(path);
+        var entry = header.Entries.FirstOrDefault(e => e.Name == name) ?? throw new KeyNotFoundException($"'{name}' is not in {path}.");
+        if (entry.DType != "F32")
+        {
+            throw new InvalidDataException($"'{name}' in {path} is {entry.DType}, not F32.");
+        }
+
+        var values = new float[(entry.End - entry.Begin) / sizeof(float)];
+        using var stream = File.OpenRead(path);
+        stream.Position = 8 + header.HeaderLength + entry.Begin;
+        stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        return values;
+    }
+
     /// <summary>Reads and checks the header of a safetensors file (no tensor data).</summary>
     public static SafetensorsHeader ReadHeader(string path)
     {
