@@ -11,15 +11,8 @@ namespace BertFineTune.Cli.Commands;
 /// <summary><c>bertft prepare &lt;config&gt;</c>: read, merge, clean, encode and split the data; write it and a report.</summary>
 public sealed class PrepareCommand : AsyncCommand<PrepareCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ConfigSettings
     {
-        [CommandArgument(0, "<config>")]
-        [Description("The YAML config file.")]
-        public string Config { get; init; } = string.Empty;
-
-        [CommandOption("--set <KEY=VALUE>")]
-        [Description("Override one key, for example --set training.split_ratio=[0.8,0.2] (repeatable).")]
-        public string[] Set { get; init; } = [];
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)

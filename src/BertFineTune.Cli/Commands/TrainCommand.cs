@@ -12,16 +12,8 @@ namespace BertFineTune.Cli.Commands;
 /// <summary><c>bertft train &lt;config&gt;</c>: data → model → training → evaluation → HF-format model and reports.</summary>
 public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ConfigSettings
     {
-        [CommandArgument(0, "<config>")]
-        [Description("The YAML config file.")]
-        public string Config { get; init; } = string.Empty;
-
-        [CommandOption("--set <KEY=VALUE>")]
-        [Description("Override one key, for example --set hyperparameters.epochs=5 (repeatable; validated like the YAML).")]
-        public string[] Set { get; init; } = [];
-
         [CommandOption("--resume [CHECKPOINT]")]
         [Description("Resume from a checkpoint folder, or (without a value) from the latest checkpoint-N in output_dir.")]
         public FlagValue<string>? Resume { get; init; }

@@ -9,15 +9,8 @@ namespace BertFineTune.Cli.Commands;
 /// <summary><c>bertft validate &lt;config&gt; [--set key=value]...</c>: load and check a config, print the effective settings.</summary>
 public sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ConfigSettings
     {
-        [CommandArgument(0, "<config>")]
-        [Description("The YAML config file.")]
-        public string Config { get; init; } = string.Empty;
-
-        [CommandOption("--set <KEY=VALUE>")]
-        [Description("Override one key, for example --set hyperparameters.epochs=5 (repeatable).")]
-        public string[] Set { get; init; } = [];
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
