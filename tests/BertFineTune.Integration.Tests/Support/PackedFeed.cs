@@ -21,10 +21,15 @@ public sealed class PackedFeed : IAsyncLifetime
 
     public string Version { get; } = ReadRepositoryVersion();
 
-    /// <summary>Environment for every child dotnet process: the private package cache.</summary>
+    /// <summary>
+    /// Environment for every child dotnet process: the private package cache, and a private CLI home. The SDK keeps a
+    /// machine-wide local-tool resolver cache (~/.dotnet/toolResolverCache) that remembers where a tool version was
+    /// restored; an entry left by a run with another NUGET_PACKAGES would point at a deleted folder.
+    /// </summary>
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
     {
         ["NUGET_PACKAGES"] = Path.Combine(_root.Path, "nuget-packages"),
+        ["DOTNET_CLI_HOME"] = Path.Combine(_root.Path, "cli-home"),
     };
 
     public string NewDirectory(string name)
