@@ -197,6 +197,20 @@ Task("Notebook")
     var jupyterPath = work.Combine("jupyter");
     EnsureDirectoryExists(jupyterPath.Combine("kernels"));
     Run(tools.CombineWithFilePath("dotnet-interactive").FullPath, $"jupyter install --path \"{jupyterPath.Combine("kernels")}\"", work);
+    // The kernel's HTTP API listens on every interface by default; --http-local-only keeps it on loopback.
+    foreach (var spec in GetFiles(jupyterPath.FullPath + "/kernels/**/kernel.json"))
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(spec.FullPath))!;
+        var argv = json["argv"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        if (!argv.Contains("--http-local-only"))
+        {
+            argv.Add("--http-local-only");
+        }
+
+        json["argv"] = new System.Text.Json.Nodes.JsonArray(argv.Select(a => (System.Text.Json.Nodes.JsonNode?)System.Text.Json.Nodes.JsonValue.Create(a)).ToArray());
+        System.IO.File.WriteAllText(spec.FullPath, json.ToJsonString());
+    }
+
     var notebook = root.CombineWithFilePath("examples/notebooks/pipeline.ipynb");
     Run(
         "jupyter",
