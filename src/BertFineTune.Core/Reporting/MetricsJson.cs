@@ -1,6 +1,6 @@
-using BertFineTune.IO;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BertFineTune.IO;
 
 namespace BertFineTune.Reporting;
 

@@ -1,6 +1,6 @@
-using BertFineTune.Evaluation;
 using System.Diagnostics;
 using BertFineTune.Diagnostics;
+using BertFineTune.Evaluation;
 using BertFineTune.Models;
 using BertFineTune.Training.Batching;
 using BertFineTune.Training.Losses;

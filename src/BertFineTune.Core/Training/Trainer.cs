@@ -1,5 +1,5 @@
-using BertFineTune.Evaluation;
 using BertFineTune.Diagnostics;
+using BertFineTune.Evaluation;
 using BertFineTune.Models;
 using BertFineTune.Text.Tokenization;
 using BertFineTune.Training.Precision;

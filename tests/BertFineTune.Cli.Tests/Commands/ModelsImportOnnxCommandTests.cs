@@ -1,8 +1,8 @@
 using System.Text.Json;
 using BertFineTune.Cli.Tests.Support;
 using BertFineTune.Hub;
-using BertFineTune.Models.Weights;
 using BertFineTune.Hub.Mirror;
+using BertFineTune.Models.Weights;
 
 namespace BertFineTune.Cli.Tests.Commands;
 

@@ -1,12 +1,12 @@
-using TorchSharp;
-using BertFineTune.Models;
 using System.Text.Json;
 using BertFineTune.Hub;
-using BertFineTune.Models.Weights;
 using BertFineTune.Hub.Mirror;
+using BertFineTune.Models;
+using BertFineTune.Models.Weights;
 using BertFineTune.Tests.Support;
 using BertFineTune.Tests.Text.Tokenization;
 using BertFineTune.Text.Tokenization;
+using TorchSharp;
 
 namespace BertFineTune.Tests.Hub;
 

@@ -1,9 +1,9 @@
-using BertFineTune.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BertFineTune.Data.Labels;
+using BertFineTune.IO;
 using CsvHelper;
 
 namespace BertFineTune.Data.Output;

@@ -1,10 +1,10 @@
-using BertFineTune.IO;
 using System.Text.Json.Nodes;
 using BertFineTune.Diagnostics;
+using BertFineTune.IO;
 using BertFineTune.Models.Weights;
 using BertFineTune.Native;
-using TorchSharp;
 using BertFineTune.Text.Tokenization;
+using TorchSharp;
 
 namespace BertFineTune.Hub.Onnx;
 

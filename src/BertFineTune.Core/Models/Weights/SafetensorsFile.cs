@@ -1,9 +1,9 @@
-using BertFineTune.IO;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BertFineTune.Diagnostics;
+using BertFineTune.IO;
 using static TorchSharp.torch;
 
 namespace BertFineTune.Models.Weights;

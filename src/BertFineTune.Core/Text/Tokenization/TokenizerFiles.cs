@@ -1,8 +1,8 @@
-using BertFineTune.IO;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BertFineTune.Hub;
+using BertFineTune.IO;
 
 namespace BertFineTune.Text.Tokenization;
 

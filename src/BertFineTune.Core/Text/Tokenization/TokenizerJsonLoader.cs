@@ -1,7 +1,7 @@
-using BertFineTune.IO;
 using System.Text.Json.Nodes;
 using BertFineTune.Diagnostics;
 using BertFineTune.Hub;
+using BertFineTune.IO;
 
 namespace BertFineTune.Text.Tokenization;
 

@@ -1,8 +1,8 @@
-using BertFineTune.IO;
 using System.Text;
 using System.Text.Json.Nodes;
 using BertFineTune.Diagnostics;
 using BertFineTune.Hub;
+using BertFineTune.IO;
 using Microsoft.ML.Tokenizers;
 
 namespace BertFineTune.Text.Tokenization;
