@@ -107,6 +107,38 @@ public class TrainCommandTests
         Assert.Contains("short", config.RootElement.GetProperty("label2id").EnumerateObject().Select(p => p.Name));
     }
 
+    [Fact]
+    public async Task Resume_continues_from_the_latest_checkpoint_and_ends_where_an_uninterrupted_run_ends()
+    {
+        using var temp = new TempDirectory();
+        var config = Config(RepoPaths.Data("fortunes", "fortunes.csv"), "single_label_classification")
+            .Replace("epochs: 1", "epochs: 2")
+            .Replace("save_total_limit: 1", "save_total_limit: 5")
+            .Replace("load_best_model_at_end: true", "load_best_model_at_end: false");
+        await File.WriteAllTextAsync(temp.File("config.yaml"), config);
+        var full = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml");
+        Assert.True(full.ExitCode == 0, full.ToString());
+        var uninterrupted = await File.ReadAllTextAsync(temp.File("out/metrics.json"));
+        var checkpoints = Directory.GetDirectories(temp.File("out"), "checkpoint-*").OrderBy(d => int.Parse(d.Split('-')[^1], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(2, checkpoints.Count);
+
+        // As if the run had died during epoch 2: only the epoch-1 checkpoint survives.
+        Directory.Delete(checkpoints[1], recursive: true);
+        Directory.Delete(temp.File("out/model"), recursive: true);
+        File.Delete(temp.File("out/metrics.json"));
+        var resumed = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml", "--resume");
+
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains("\"event\":\"resume\"", await File.ReadAllTextAsync(temp.File("out/logs/events.jsonl")));
+        using var a = JsonDocument.Parse(uninterrupted);
+        using var b = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("out/metrics.json")));
+        foreach (var split in new[] { "train", "validation", "test" })
+        {
+            Assert.Equal(a.RootElement.GetProperty(split).GetProperty("confusion_matrix").GetRawText(), b.RootElement.GetProperty(split).GetProperty("confusion_matrix").GetRawText());
+            Assert.Equal(a.RootElement.GetProperty(split).GetProperty("loss").GetDouble(), b.RootElement.GetProperty(split).GetProperty("loss").GetDouble(), 6);
+        }
+    }
+
     private static string Config(string data, string problemType) => $$"""
         seed: 7
         base_model:
