@@ -1,6 +1,7 @@
 using BertFineTune.Cli.Commands;
 using BertFineTune.Cli.Infrastructure;
 using BertFineTune.Diagnostics;
+using System.Runtime.InteropServices;
 using BertFineTune.Native;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -21,7 +22,18 @@ public static class BertftApp
         app.Configure(Configure);
         try
         {
-            return await app.RunAsync(JoinDashValues(args));
+            // The first Ctrl+C (or SIGTERM) cancels: training stops at a step boundary and leaves only whole
+            // checkpoints (continue with --resume), serve drains in-flight requests; a second signal ends the process.
+            using var cancel = new CancellationTokenSource();
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = !cancel.IsCancellationRequested;
+                cancel.Cancel();
+            }
+
+            using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            return await app.RunAsync(JoinDashValues(args), cancel.Token);
         }
         catch (UserErrorException e)
         {

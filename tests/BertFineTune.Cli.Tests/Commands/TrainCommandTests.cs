@@ -139,6 +139,41 @@ public class TrainCommandTests
         }
     }
 
+    [Fact]
+    public async Task Ctrl_c_stops_training_cleanly_and_leaves_only_whole_checkpoints()
+    {
+        using var temp = new TempDirectory();
+        await File.WriteAllTextAsync(temp.File("config.yaml"), Config(RepoPaths.Data("fortunes", "fortunes.csv"), "single_label_classification")
+            .Replace("epochs: 1", "epochs: 500").Replace("load_best_model_at_end: true", "load_best_model_at_end: false"));
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = temp.Path, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "bertft.dll"), "train", "config.yaml" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (!Directory.Exists(temp.File("out")) || Directory.GetDirectories(temp.File("out"), "checkpoint-*").Length == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline && !process.HasExited, "no checkpoint appeared");
+            await Task.Delay(100);
+        }
+
+        using (System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("bertft: cancelled.", await stderr);
+        _ = await stdout;
+        Assert.Empty(Directory.GetDirectories(temp.File("out"), ".tmp*"));
+        Assert.All(Directory.GetDirectories(temp.File("out"), "checkpoint-*"), c => Assert.True(File.Exists(Path.Combine(c, "trainer_state.json")), c));
+        Assert.Contains("\"event\":\"cancelled\"", await File.ReadAllTextAsync(temp.File("out/logs/events.jsonl")));
+    }
+
     private static string Config(string data, string problemType) => $$"""
         seed: 7
         base_model:
