@@ -1,7 +1,7 @@
+using System.Runtime.InteropServices;
 using BertFineTune.Cli.Commands;
 using BertFineTune.Cli.Infrastructure;
 using BertFineTune.Diagnostics;
-using System.Runtime.InteropServices;
 using BertFineTune.Native;
 using Spectre.Console;
 using Spectre.Console.Cli;
