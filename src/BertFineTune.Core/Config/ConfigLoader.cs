@@ -67,7 +67,7 @@ public sealed class ConfigLoader(ConfigLoaderOptions options)
             warnings.Add(sources.Error(
                 "hyperparameters.fp16",
                 ConfigErrorCodes.Fp16WithoutCuda,
-                "fp16: true needs a CUDA GPU and none is available; training runs without fp16 here. Use fp16: auto to choose by machine.",
+                "fp16: true needs a CUDA GPU and none is available; on a CPU, training falls back to bf16. Use fp16: auto to choose by machine.",
                 Severity.Warning));
         }
 

@@ -24,15 +24,32 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
 {
     public async Task<TrainRunResult> RunAsync(LoadedConfig loaded, string? resumeFromCheckpoint, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RunCoreAsync(loaded, resumeFromCheckpoint, cancellationToken);
+        }
+        catch (Diagnostics.UserErrorException e)
+        {
+            throw new Diagnostics.UserErrorException(e.Errors.Select(error => loaded.Relocate(error)).ToList());
+        }
+    }
+
+    private async Task<TrainRunResult> RunCoreAsync(LoadedConfig loaded, string? resumeFromCheckpoint, CancellationToken cancellationToken)
+    {
         TorchNativeLoader.EnsureLoaded();
         var started = DateTimeOffset.UtcNow;
         var config = loaded.Config;
         var output = OutputLayout.For(loaded);
 
+        // Settings the Trainer would refuse are reported before the slow stages (data, model download).
+        var options = loaded.ToTrainerOptions(resumeFromCheckpoint, TrainerOptionsMapping.CudaAvailable());
+        TrainerOptionsValidator.Validate(options);
+        DeviceResolver.Resolve(options.Device);
+
         log?.Report("preparing data");
         var dataOptions = loaded.ToDataPipelineOptions();
         var data = await DataPipeline.PrepareAsync(dataOptions, null, cancellationToken);
-        Report(data.Report.Warnings);
+        Report(loaded, data.Report.Warnings);
 
         var resolved = await new ModelResolver().ResolveAsync(
             config.BaseModel.ModelId,
@@ -57,17 +74,16 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
             log?.Report(modelLoad.Describe());
         }
 
-        var options = loaded.ToTrainerOptions(resumeFromCheckpoint, TrainerOptionsMapping.CudaAvailable());
         var metricsOptions = new MetricsOptions(data.Labels.Names, MultiLabelThreshold: config.Training.MultiLabelThreshold);
         var trainer = new Trainer(model, tokenizer, options, p => ClassificationMetrics.ComputeMetrics(p, metricsOptions).Metrics);
-        Report(trainer.Warnings);
+        Report(loaded, trainer.Warnings);
 
         var train = Examples(data.Train, data);
         var validation = Examples(data.Validation, data);
         var test = Examples(data.Test, data);
         log?.Report($"training on {train.Count} examples ({validation.Count} validation, {test.Count} test), device {trainer.Device}");
         var result = await trainer.TrainAsync(train, validation.Count > 0 ? validation : null, progress, cancellationToken);
-        Report(result.Warnings);
+        Report(loaded, result.Warnings.Except(trainer.Warnings));
 
         log?.Report("evaluating the final model on every split");
         var document = new MetricsDocument
@@ -126,11 +142,11 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
         new("stopped early", result.StoppedEarly ? "yes" : "no"),
     ];
 
-    private void Report(IEnumerable<Diagnostics.UserError> warnings)
+    private void Report(LoadedConfig loaded, IEnumerable<Diagnostics.UserError> warnings)
     {
         foreach (var warning in warnings)
         {
-            log?.Report(warning.ToString());
+            log?.Report(loaded.Relocate(warning).ToString());
         }
     }
 }

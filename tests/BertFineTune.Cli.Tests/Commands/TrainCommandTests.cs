@@ -174,6 +174,24 @@ public class TrainCommandTests
         Assert.Contains("\"event\":\"cancelled\"", await File.ReadAllTextAsync(temp.File("out/logs/events.jsonl")));
     }
 
+    [Fact]
+    public async Task Settings_the_trainer_refuses_point_at_their_yaml_line_before_any_work()
+    {
+        using var temp = new TempDirectory();
+        await File.WriteAllTextAsync(temp.File("config.yaml"), Config(RepoPaths.Data("fortunes", "fortunes.csv"), "single_label_classification")
+            .Replace("  problem_type: single_label_classification", "  problem_type: single_label_classification\n  device: cuda"));
+        var device = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml");
+
+        Assert.True(device.ExitCode == 2, device.ToString());
+        Assert.Matches(@"config\.yaml\(\d+,\d+\): error BFT307: training\.device: ", device.Stderr);
+        Assert.DoesNotContain("preparing data", device.Stdout);
+        Assert.DoesNotContain("   at ", device.Stderr);
+
+        var wandb = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml", "--set", "training.device=cpu", "--set", "loggings.report_to=[wandb]");
+        Assert.True(wandb.ExitCode == 2, wandb.ToString());
+        Assert.Contains("error BFT311: loggings.report_to: ", wandb.Stderr);
+    }
+
     private static string Config(string data, string problemType) => $$"""
         seed: 7
         base_model:
