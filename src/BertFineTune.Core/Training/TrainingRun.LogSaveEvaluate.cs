@@ -1,16 +1,6 @@
-using System.Diagnostics;
 using BertFineTune.Diagnostics;
-using BertFineTune.Models;
-using BertFineTune.Training.Batching;
 using BertFineTune.Training.Checkpoints;
-using BertFineTune.Training.Logging;
-using BertFineTune.Training.Losses;
-using BertFineTune.Training.Optimization;
-using BertFineTune.Training.Precision;
-using BertFineTune.Training.Schedules;
 using BertFineTune.Training.Strategies;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace BertFineTune.Training;
 

@@ -10,7 +10,6 @@ using BertFineTune.Training.Precision;
 using BertFineTune.Training.Schedules;
 using BertFineTune.Training.Strategies;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace BertFineTune.Training;
 

@@ -1,6 +1,5 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace BertFineTune.Training.Optimization;
 
