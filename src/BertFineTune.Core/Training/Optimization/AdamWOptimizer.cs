@@ -36,6 +36,16 @@ public abstract class AdamWOptimizer : IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
+    /// <summary>
+    /// Counts one more step and returns its Adam constants, as torch computes them: the step size
+    /// <c>lr / (1 − β1ᵗ)</c> and <c>√(1 − β2ᵗ)</c>, which divides <c>√v</c> before eps is added.
+    /// </summary>
+    protected (double StepSize, double BiasCorrection2Sqrt) BeginStep(double learningRate)
+    {
+        StepCount++;
+        return (learningRate / (1 - Math.Pow(Beta1, StepCount)), Math.Sqrt(1 - Math.Pow(Beta2, StepCount)));
+    }
+
     /// <summary>Sets every gradient to zero (in place, so fused gradient views stay in the flat buffer).</summary>
     public abstract void ZeroGrad();
 

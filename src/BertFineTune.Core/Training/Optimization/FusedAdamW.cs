@@ -67,10 +67,7 @@ public sealed class FusedAdamW : AdamWOptimizer
 
     public override void Step(double learningRate)
     {
-        StepCount++;
-        var biasCorrection1 = 1 - Math.Pow(Beta1, StepCount);
-        var biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, StepCount));
-        var stepSize = learningRate / biasCorrection1;
+        var (stepSize, biasCorrection2Sqrt) = BeginStep(learningRate);
         using var scope = torch.NewDisposeScope();
         EnsureGradientsAreViews();
         using var noGrad = torch.no_grad();

@@ -34,10 +34,7 @@ public sealed class PerParameterAdamW : AdamWOptimizer
 
     public override void Step(double learningRate)
     {
-        StepCount++;
-        var biasCorrection1 = 1 - Math.Pow(Beta1, StepCount);
-        var biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, StepCount));
-        var stepSize = learningRate / biasCorrection1;
+        var (stepSize, biasCorrection2Sqrt) = BeginStep(learningRate);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         using var lerpWeight = torch.tensor((float)(1 - Beta1)); // fp32, as torch turns the Python float weight into opmath (float)
