@@ -11,7 +11,6 @@ namespace BertFineTune.Text.Tokenization;
 public sealed class ByteLevelBpeTextTokenizer : SegmentTokenizer
 {
     private readonly BpeTokenizer _tokenizer;
-    private readonly SpecialTokenSplitter _specials;
     private readonly Action<string> _save;
 
     internal ByteLevelBpeTextTokenizer(
@@ -20,34 +19,21 @@ public sealed class ByteLevelBpeTextTokenizer : SegmentTokenizer
         SpecialTokensTemplate template,
         int padTokenId,
         Action<string> save)
-        : base(template, padTokenId)
+        : base(template, padTokenId, specialTokens)
     {
         Vocabulary = vocabulary;
-        _specials = new SpecialTokenSplitter(specialTokens);
         _save = save;
         _tokenizer = CreateLibraryTokenizer(vocabulary);
     }
 
     public ByteLevelBpeVocabulary Vocabulary { get; }
 
-    public override List<Token> Tokenize(string text)
+    protected override void TokenizePiece(string piece, List<Token> tokens)
     {
-        var tokens = new List<Token>();
-        foreach (var (piece, id) in _specials.Split(text))
+        foreach (var t in _tokenizer.EncodeToTokens(piece, out _))
         {
-            if (id is int special)
-            {
-                tokens.Add(new Token(special, piece));
-                continue;
-            }
-
-            foreach (var t in _tokenizer.EncodeToTokens(piece, out _))
-            {
-                tokens.Add(new Token(t.Id, t.Value));
-            }
+            tokens.Add(new Token(t.Id, t.Value));
         }
-
-        return tokens;
     }
 
     public override void Save(string directory)

@@ -1,15 +1,18 @@
 namespace BertFineTune.Text.Tokenization;
 
 /// <summary>
-/// The part every family shares: tokenize each segment without special tokens, truncate (<c>longest_first</c>),
-/// then wrap in the family's template.
+/// The part every family shares: split out special-token text, tokenize the rest of each segment, truncate
+/// (<c>longest_first</c>), then wrap in the family's template.
 /// </summary>
 public abstract class SegmentTokenizer : ITextTokenizer
 {
-    protected SegmentTokenizer(SpecialTokensTemplate template, int padTokenId)
+    private readonly SpecialTokenSplitter _specials;
+
+    protected SegmentTokenizer(SpecialTokensTemplate template, int padTokenId, IReadOnlyDictionary<string, int> specialTokens)
     {
         Template = template;
         PadTokenId = padTokenId;
+        _specials = new SpecialTokenSplitter(specialTokens);
     }
 
     public SpecialTokensTemplate Template { get; }
@@ -18,8 +21,24 @@ public abstract class SegmentTokenizer : ITextTokenizer
 
     public bool ReturnsTokenTypeIds => Template.ReturnsTokenTypeIds;
 
-    /// <summary>Tokens of one segment, special tokens not added.</summary>
-    public abstract List<Token> Tokenize(string text);
+    /// <summary>Tokens of one segment, special tokens not added (special-token text in it maps to its id).</summary>
+    public List<Token> Tokenize(string text)
+    {
+        var tokens = new List<Token>();
+        foreach (var (piece, id) in _specials.Split(text))
+        {
+            if (id is int special)
+            {
+                tokens.Add(new Token(special, piece));
+            }
+            else
+            {
+                TokenizePiece(piece, tokens);
+            }
+        }
+
+        return tokens;
+    }
 
     public TokenizedText Encode(string text, string? textPair = null, int? maxLength = null)
     {
@@ -35,4 +54,7 @@ public abstract class SegmentTokenizer : ITextTokenizer
     }
 
     public abstract void Save(string directory);
+
+    /// <summary>The family's own algorithm on text that holds no special token; appends to <paramref name="tokens"/>.</summary>
+    protected abstract void TokenizePiece(string piece, List<Token> tokens);
 }

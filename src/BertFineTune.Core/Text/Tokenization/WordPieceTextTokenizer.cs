@@ -17,14 +17,12 @@ public sealed class WordPieceTextTokenizer : SegmentTokenizer
 {
     private readonly WordPieceTokenizer _wordPiece;
     private readonly BertBasicTokenizer _basic;
-    private readonly SpecialTokenSplitter _specials;
 
     private WordPieceTextTokenizer(WordPieceTokenizer wordPiece, IReadOnlyDictionary<string, int> specials, IReadOnlyList<string> vocabulary, WordPieceSettings settings, SpecialTokensTemplate template, int padId)
-        : base(template, padId)
+        : base(template, padId, specials)
     {
         _wordPiece = wordPiece;
         _basic = new BertBasicTokenizer(settings.DoLowerCase, settings.RemovesAccents, settings.TokenizeChineseChars);
-        _specials = new SpecialTokenSplitter(specials);
         Vocabulary = vocabulary;
         Settings = settings;
     }
@@ -91,27 +89,15 @@ public sealed class WordPieceTextTokenizer : SegmentTokenizer
         return new WordPieceTextTokenizer(wordPiece, specials, vocabulary, settings, template, padId);
     }
 
-    public override List<Token> Tokenize(string text)
+    protected override void TokenizePiece(string piece, List<Token> tokens)
     {
-        var tokens = new List<Token>();
-        foreach (var (piece, id) in _specials.Split(text))
+        foreach (var word in _basic.Tokenize(piece))
         {
-            if (id is int special)
+            foreach (var t in _wordPiece.EncodeToTokens(word, out _, considerPreTokenization: false, considerNormalization: false))
             {
-                tokens.Add(new Token(special, piece));
-                continue;
-            }
-
-            foreach (var word in _basic.Tokenize(piece))
-            {
-                foreach (var t in _wordPiece.EncodeToTokens(word, out _, considerPreTokenization: false, considerNormalization: false))
-                {
-                    tokens.Add(new Token(t.Id, t.Value));
-                }
+                tokens.Add(new Token(t.Id, t.Value));
             }
         }
-
-        return tokens;
     }
 
     public override void Save(string directory)
