@@ -179,29 +179,8 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 }
 
 /// <summary><c>BertEncoder</c>: the stack <c>layer.0 … layer.N-1</c> (RoBERTa's encoder is the same module tree).</summary>
-public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
-{
-    private readonly ModuleList<BertLayer> layer;
-
-    public BertEncoder(BertConfig config)
-        : base(nameof(BertEncoder))
-    {
-        layer = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new BertLayer(config)).ToArray());
-        register_module(nameof(layer), layer);
-    }
-
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
-    {
-        using var scope = torch.NewDisposeScope();
-        var current = hidden;
-        foreach (var block in layer)
-        {
-            current = block.forward(current, additiveMask);
-        }
-
-        return current.MoveToOuterDisposeScope();
-    }
-}
+public sealed class BertEncoder(BertConfig config)
+    : LayerStack<BertLayer>(nameof(BertEncoder), config.NumHiddenLayers, () => new BertLayer(config));
 
 /// <summary><c>BertPooler</c>: dense + tanh of the first token.</summary>
 public sealed class BertPooler : nn.Module<Tensor, Tensor>

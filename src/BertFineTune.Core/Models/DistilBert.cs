@@ -158,29 +158,8 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor, Tensor>
 }
 
 /// <summary>DistilBERT <c>Transformer</c>: <c>layer.0 … layer.N-1</c>.</summary>
-public sealed class DistilBertTransformer : nn.Module<Tensor, Tensor, Tensor>
-{
-    private readonly ModuleList<TransformerBlock> layer;
-
-    public DistilBertTransformer(DistilBertConfig config)
-        : base("Transformer")
-    {
-        layer = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new TransformerBlock(config)).ToArray());
-        register_module(nameof(layer), layer);
-    }
-
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
-    {
-        using var scope = torch.NewDisposeScope();
-        var current = hidden;
-        foreach (var block in layer)
-        {
-            current = block.forward(current, additiveMask);
-        }
-
-        return current.MoveToOuterDisposeScope();
-    }
-}
+public sealed class DistilBertTransformer(DistilBertConfig config)
+    : LayerStack<TransformerBlock>("Transformer", config.NumHiddenLayers, () => new TransformerBlock(config));
 
 /// <summary><c>DistilBertModel</c>: embeddings + transformer; returns the last hidden state.</summary>
 public sealed class DistilBertModel : nn.Module<ModelInputs, Tensor>
