@@ -57,7 +57,7 @@ public static class BertftApp
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("bertft: cancelled.");
+            Console.Error.WriteLine("bertft: cancelled. An interrupted train keeps its whole checkpoints; continue it with: bertft train <config> --resume");
             return ExitCodes.Failure;
         }
     }

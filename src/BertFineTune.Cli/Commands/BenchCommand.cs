@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using BertFineTune.Cli.Infrastructure;
+using BertFineTune.Diagnostics;
 using BertFineTune.Pipelines;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -3,6 +3,7 @@ using System.Globalization;
 using BertFineTune.Cli.Infrastructure;
 using BertFineTune.Cli.Rendering;
 using BertFineTune.Config;
+using BertFineTune.Diagnostics;
 using BertFineTune.Pipelines;
 using Spectre.Console;
 using Spectre.Console.Cli;

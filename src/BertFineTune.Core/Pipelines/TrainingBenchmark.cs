@@ -1,4 +1,5 @@
 using BertFineTune.Data.Reading;
+using BertFineTune.Diagnostics;
 using BertFineTune.Hub;
 using BertFineTune.Models;
 using BertFineTune.Native;
@@ -50,7 +51,7 @@ public static class TrainingBenchmark
                 LoggingStrategy = Training.IntervalStrategy.No,
                 ReportTo = [],
             });
-            await trainer.TrainAsync(examples, null, new InlineProgress(p => last = p), cancellationToken);
+            await trainer.TrainAsync(examples, null, new SynchronousProgress<TrainingProgress>(p => last = p), cancellationToken);
             var precision = bf16 ? "bf16" : "fp32";
             results.Add(new TrainingThroughput(precision, last?.GlobalStep ?? 0, last?.SamplesPerSecond ?? 0, last?.TokensPerSecond ?? 0, PeakRssMegabytes()));
             log?.Report($"{precision}: {results[^1].SamplesPerSecond:0.0} samples/s");
@@ -80,11 +81,6 @@ public static class TrainingBenchmark
         var input = await InputTable.ReadAsync(options.DataFile, options.TextColumn, options.LabelColumn, TextReader.Null, cancellationToken);
         var rows = input.Rows.Take(count).ToList();
         return (rows.Select(r => r[input.TextColumn]).ToList(), rows.Select(r => r[input.LabelColumn!.Value]).ToList());
-    }
-
-    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 
     private sealed class TemporaryFolder : IDisposable
