@@ -79,6 +79,23 @@ public class PredictCommandTests
         Assert.Contains("Available columns: review", bad.Stderr);
     }
 
+    [Fact]
+    public async Task Writes_an_xlsx_input_to_an_output_file_atomically_in_input_order()
+    {
+        using var temp = new TempDirectory();
+        var result = await Bertft.RunAsync(
+            temp.Path, null, "predict", "--model", Path.Combine(RepoPaths.Fixture("tiny-bert"), "model"),
+            "--input", RepoPaths.Data("spamassassin", "spamassassin_b.xlsx"), "--text-column", "email_text", "--output", "predictions.csv", "--max-length", "32");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("wrote 1816 predictions", result.Stderr);
+        Assert.Equal(["predictions.csv"], Directory.GetFiles(temp.Path).Select(Path.GetFileName));
+        var rows = ReadCsv(await File.ReadAllTextAsync(temp.File("predictions.csv")));
+        Assert.Equal(1816, rows.Count);
+        Assert.All(rows, r => Assert.Contains(r["predicted_label"], new[] { "neg", "neu", "pos" }));
+        Assert.Equal(new[] { "email_text", "is_spam", "predicted_label", "predicted_score", "prob_neg", "prob_neu", "prob_pos" }, rows[0].Keys);
+    }
+
     private static float[][] ExpectedLogits(string fixture)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixture(fixture), "expected.json")));
