@@ -16,7 +16,6 @@ var version = System.Xml.Linq.XDocument.Load(root.CombineWithFilePath("Directory
 // CI trains the same config and data with the tiny-bert fixture, one epoch and short sequences: the full MiniLM run
 // takes far too long on CI's 2 cores. Pass --full-example=true to CI (or false to FineTuneExample) to switch.
 var fullExample = Argument("full-example", target != "CI");
-var shared = EnvironmentVariable("BERTFT_SHARED") ?? root.Combine("../shared").Collapse().FullPath;
 
 // Set by Pack; Test then hands the packed feed to the integration tests instead of letting them pack again.
 string? packedFeed = null;
@@ -141,7 +140,7 @@ Task("FineTuneExample")
     var args = $"train \"{config}\" --set \"training.output_dir={output}\"";
     if (!fullExample)
     {
-        var tinyModel = System.IO.Path.Combine(shared, "fixtures", "tiny-bert", "model");
+        var tinyModel = root.Combine("tests/fixtures/tiny-bert/model").FullPath;
         args += $" --set \"base_model.model_id={tinyModel}\" --set hyperparameters.epochs=1 --set hyperparameters.max_length=32" +
                 " --set hyperparameters.warmup_steps=0";
         Information($"Training the example with the tiny-bert fixture (CI mode; --full-example=true trains {config.GetFilename()} as written).");

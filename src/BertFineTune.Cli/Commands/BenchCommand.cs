@@ -19,7 +19,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         public string Model { get; init; } = "sentence-transformers/all-MiniLM-L6-v2";
 
         [CommandOption("-i|--input <FILE>", isRequired: true)]
-        [Description("A labelled CSV/TSV/JSONL/XLSX file, e.g. ../shared/data/fortunes/fortunes.csv.")]
+        [Description("A labelled CSV/TSV/JSONL/XLSX file, e.g. examples/fortunes/fortunes.csv.")]
         public string Input { get; init; } = string.Empty;
 
         [CommandOption("--text-column <NAME>")]

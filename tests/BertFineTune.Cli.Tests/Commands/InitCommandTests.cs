@@ -34,6 +34,7 @@ public class InitCommandTests
 
             Assert.True(result.ExitCode == 0, result.ToString());
             var first = (await File.ReadAllLinesAsync(Path.Combine(folder, "config.yaml")))[0];
+            // stands-alone: relative to the test's own folder four levels down, not to this file.
             Assert.Equal("# yaml-language-server: $schema=../../../../config.schema.json", first);
         }
         finally

@@ -1,34 +1,21 @@
 namespace BertFineTune.Tests.Support;
 
-/// <summary>Locates the repository root and the shared data folder beside it (../shared in a checkout and in CI).</summary>
+/// <summary>
+/// Locates the repository root and the data the tests read, all of it inside the clone: the reference fixtures in
+/// <c>tests/fixtures</c> and the corpora in the examples that use them (<c>examples/fortunes</c>,
+/// <c>examples/spamassassin</c>).
+/// </summary>
 public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The shared data and fixtures: <c>$BERTFT_SHARED</c>, else the <c>shared</c> folder beside the repository.</summary>
-    public static string Shared
-    {
-        get
-        {
-            var fromEnv = Environment.GetEnvironmentVariable("BERTFT_SHARED");
-            if (!string.IsNullOrEmpty(fromEnv))
-            {
-                return fromEnv;
-            }
+    /// <summary>The reference fixtures (<c>tests/fixtures</c>, checked by its <c>SHA256SUMS</c>).</summary>
+    public static string Fixtures => Path.Combine(Root, "tests", "fixtures");
 
-            var beside = Path.GetFullPath(Path.Combine(Root, "..", "shared"));
-            if (!Directory.Exists(beside))
-            {
-                throw new DirectoryNotFoundException($"The shared data folder was not found at {beside}; set BERTFT_SHARED to its path.");
-            }
+    public static string Fixture(string name) => Path.Combine(Fixtures, name);
 
-            return beside;
-        }
-    }
-
-    public static string Fixture(string name) => Path.Combine(Shared, "fixtures", name);
-
-    public static string Data(params string[] parts) => Path.Combine([Shared, "data", .. parts]);
+    /// <summary>A corpus file: <c>Data("fortunes", "fortunes.csv")</c> is <c>examples/fortunes/fortunes.csv</c>.</summary>
+    public static string Data(params string[] parts) => Path.Combine([Root, "examples", .. parts]);
 
     private static string FindRoot()
     {

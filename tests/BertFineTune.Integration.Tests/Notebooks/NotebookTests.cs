@@ -24,7 +24,6 @@ public sealed class NotebookTests(PackedFeed feed)
         {
             ["BERTFT"] = bertft,
             ["BERTFT_REPO"] = RepoPaths.Root,
-            ["BERTFT_SHARED"] = RepoPaths.Shared,
 
             // The notebook trains under the temp folder; this one goes away with the feed.
             ["TMPDIR"] = feed.NewDirectory("notebook-tmp"),
