@@ -189,7 +189,8 @@ public class TrainCommandTests
 
         var wandb = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml", "--set", "training.device=cpu", "--set", "loggings.report_to=[wandb]");
         Assert.True(wandb.ExitCode == 2, wandb.ToString());
-        Assert.Contains("error BFT311: loggings.report_to: ", wandb.Stderr);
+        Assert.Matches(@"config\.yaml\(\d+,\d+\): error BFT050: loggings\.report_to\[0\]: report_to has wandb but no API key is set", wandb.Stderr);
+        Assert.DoesNotContain("preparing data", wandb.Stdout);
     }
 
     private static string Config(string data, string problemType) => $$"""
