@@ -152,6 +152,11 @@ internal sealed class TrackingSender
         {
             _unsent++; // The update in flight when the end-of-run wait ran out.
         }
+        catch (Exception e)
+        {
+            // A fault of ours must not reach training either; it ends this sender like an unreachable service.
+            GoOffline(Unreachable, $"{Name}: stopped sending ({e.GetType().Name}: {e.Message}). Training continues without {Name}.");
+        }
     }
 
     /// <summary>One update with retries; false when it was given up (the sender may then be offline).</summary>
