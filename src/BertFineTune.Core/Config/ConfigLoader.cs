@@ -62,6 +62,7 @@ public sealed class ConfigLoader(ConfigLoaderOptions options)
 
         var warnings = new List<UserError>();
         config = ApplySecrets(config, root, sources, warnings);
+        config = Tracking.TrackingConfigRules.Apply(config, options.Environment, sources, errors);
         if (config.Hyperparameters?.Fp16 == Fp16Mode.True && !options.CudaAvailable())
         {
             warnings.Add(sources.Error(

@@ -74,7 +74,11 @@ public static class StarterConfig
           save_total_limit: 2
           load_best_model_at_end: true
           metric_for_best_model: f1
-          report_to: [console, jsonl]          # console, jsonl, tensorboard, wandb
+          report_to: [console, jsonl]          # console, jsonl, tensorboard, wandb, mlflow
+
+        # Experiment tracking (README, Tracking), used when report_to names them:
+        # wandb: {project: bertft, entity: null, tags: []}       # key from WANDB_API_KEY
+        # mlflow: {tracking_uri: http://127.0.0.1:5000, experiment_name: bertft}
 
         huggingface:
           model_path: .cache/huggingface

@@ -8,6 +8,7 @@ using BertFineTune.Models;
 using BertFineTune.Native;
 using BertFineTune.Reporting;
 using BertFineTune.Text.Tokenization;
+using BertFineTune.Tracking;
 using BertFineTune.Training;
 using TorchSharp;
 
@@ -22,6 +23,9 @@ public sealed record TrainRunResult(OutputLayout Output, TrainingResult Training
 /// </summary>
 public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<TrainingProgress>? progress = null)
 {
+    /// <summary>Timeouts, retries and environment of <c>report_to: wandb / mlflow</c>.</summary>
+    public TrackingOptions Tracking { get; init; } = new();
+
     public async Task<TrainRunResult> RunAsync(LoadedConfig loaded, string? resumeFromCheckpoint, CancellationToken cancellationToken)
     {
         try
@@ -45,6 +49,7 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
         var options = loaded.ToTrainerOptions(resumeFromCheckpoint, TrainerOptionsMapping.CudaAvailable());
         TrainerOptionsValidator.Validate(options);
         DeviceResolver.Resolve(options.Device);
+        await using var tracking = TrackingSession.Start(loaded, options, Tracking, log, cancellationToken);
 
         log?.Report("preparing data");
         var dataOptions = loaded.ToDataPipelineOptions();
@@ -75,7 +80,10 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
         }
 
         var metricsOptions = new MetricsOptions(data.Labels.Names, MultiLabelThreshold: config.Training.MultiLabelThreshold);
-        var trainer = new Trainer(model, tokenizer, options, p => ClassificationMetrics.ComputeMetrics(p, metricsOptions).Metrics);
+        var trainer = new Trainer(model, tokenizer, options, p => ClassificationMetrics.ComputeMetrics(p, metricsOptions).Metrics)
+        {
+            Callbacks = tracking is null ? [] : [tracking],
+        };
         Report(loaded, trainer.Warnings);
 
         var train = Examples(data.Train, data);
@@ -107,6 +115,12 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
             },
             output.Root,
             cancellationToken);
+        if (tracking is not null)
+        {
+            tracking.ReportResults(document, result.ModelDirectory, files);
+            await tracking.FinishAsync(0);
+        }
+
         return new TrainRunResult(output, result, document, files, modelLoad);
     }
 

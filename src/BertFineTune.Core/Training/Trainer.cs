@@ -43,6 +43,9 @@ public sealed class Trainer
 
     public PrecisionPlan Precision { get; }
 
+    /// <summary>Observers of the run (experiment trackers); HF's <c>callbacks</c>.</summary>
+    public IReadOnlyList<ITrainerCallback> Callbacks { get; init; } = [];
+
     /// <summary>Warnings known before training starts (for example the fp16 → bf16 fallback on a CPU).</summary>
     public IReadOnlyList<UserError> Warnings { get; }
 

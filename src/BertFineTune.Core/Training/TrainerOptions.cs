@@ -168,4 +168,5 @@ public enum ReportTarget
     Jsonl,
     TensorBoard,
     Wandb,
+    Mlflow,
 }

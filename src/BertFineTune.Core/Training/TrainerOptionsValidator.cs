@@ -37,11 +37,6 @@ internal static class TrainerOptionsValidator
         Require(o.SaveStrategy != IntervalStrategy.Steps || o.SaveSteps > 0, "BFT310", "save_steps", "save_strategy: steps needs save_steps above 0.");
         Require(o.EarlyStoppingPatience is null or >= 1, "BFT310", "early_stopping_patience", $"early_stopping_patience must be at least 1 (got {o.EarlyStoppingPatience}).");
         Require(o.EarlyStoppingThreshold >= 0, "BFT310", "early_stopping_threshold", $"early_stopping_threshold must be 0 or more (got {o.EarlyStoppingThreshold}).");
-        Require(
-            !o.ReportTo.Contains(ReportTarget.Wandb),
-            "BFT311",
-            "report_to",
-            "report_to: wandb is not supported yet (Weights & Biases comes in a later release). Use console, jsonl or tensorboard.");
 
         if (o.LoadBestModelAtEnd)
         {

@@ -102,8 +102,14 @@ internal sealed partial class TrainingRun
             }
         }
 
-        AtomicDirectory.Write(dir, tmp => CheckpointIO.Write(
-            tmp, _model, _trainer.Tokenizer, _optimizer!, _schedule!, _schedulerStep, _o.Seed, _scaler, _state));
+        AtomicDirectory.Write(dir, tmp =>
+        {
+            CheckpointIO.Write(tmp, _model, _trainer.Tokenizer, _optimizer!, _schedule!, _schedulerStep, _o.Seed, _scaler, _state);
+            foreach (var callback in _trainer.Callbacks)
+            {
+                callback.OnSave(tmp);
+            }
+        });
         var deleted = CheckpointFolders.Rotate(_o.OutputDir, _o.SaveTotalLimit, _state.BestModelCheckpoint);
         _events.Write("save", _state.GlobalStep, _state.Epoch, text: new Dictionary<string, string>
         {
@@ -118,6 +124,19 @@ internal sealed partial class TrainingRun
         values["step"] = _state.GlobalStep;
         _state.LogHistory.Add(values);
         _events.Write(eventName, _state.GlobalStep, _state.Epoch, values.Where(kv => kv.Key is not ("epoch" or "step")).ToDictionary());
-        _tensorBoard?.Scalars(values, _state.GlobalStep);
+
+        // Trackers and the event files get the throughput too; log_history keeps HF's keys.
+        var tracked = new SortedDictionary<string, double>(values, StringComparer.Ordinal);
+        if (eventName == "log" && _watch.Elapsed.TotalSeconds > 0)
+        {
+            tracked["samples_per_second"] = _samplesThisRun / _watch.Elapsed.TotalSeconds;
+        }
+
+        _tensorBoard?.Scalars(tracked, _state.GlobalStep);
+        var row = new TrainerLogRow(eventName, _state.GlobalStep, _state.Epoch, tracked);
+        foreach (var callback in _trainer.Callbacks)
+        {
+            callback.OnLog(row);
+        }
     }
 }

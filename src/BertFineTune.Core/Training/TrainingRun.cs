@@ -82,7 +82,8 @@ internal sealed partial class TrainingRun : IDisposable
         _loss = new ClassificationLoss(_model.ProblemType, _o.LabelSmoothing, weights);
         Directory.CreateDirectory(_o.OutputDir);
         _events = new EventLog(Path.Combine(_o.OutputDir, "logs", "events.jsonl"));
-        _tensorBoard = _o.ReportTo.Contains(ReportTarget.TensorBoard) ? new TensorBoardReporter(Path.Combine(_o.OutputDir, "logs", "tensorboard")) : null;
+        // The event files are also the offline record of a tracked run (wandb sync --sync-tensorboard).
+        _tensorBoard = _o.ReportTo.Any(t => t is ReportTarget.TensorBoard or ReportTarget.Wandb or ReportTarget.Mlflow) ? new TensorBoardReporter(Path.Combine(_o.OutputDir, "logs", "tensorboard")) : null;
         _scaler = trainer.Precision.UsesLossScaling ? new DynamicLossScaler() : null;
         _warnings = [.. trainer.Warnings];
     }

@@ -187,9 +187,15 @@ public class TrainCommandTests
         Assert.DoesNotContain("preparing data", device.Stdout);
         Assert.DoesNotContain("   at ", device.Stderr);
 
-        var wandb = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml", "--set", "training.device=cpu", "--set", "loggings.report_to=[wandb]");
-        Assert.True(wandb.ExitCode == 2, wandb.ToString());
-        Assert.Contains("error BFT311: loggings.report_to: ", wandb.Stderr);
+        // report_to: wandb without a key (the test process has no WANDB_API_KEY), mlflow without a tracking server.
+        await File.WriteAllTextAsync(temp.File("tracked.yaml"), Config(RepoPaths.Data("fortunes", "fortunes.csv"), "single_label_classification")
+            .Replace("  metric_for_best_model: loss", "  metric_for_best_model: loss\n  report_to: [console, wandb, mlflow]"));
+        var tracked = await Bertft.RunAsync(temp.Path, null, "train", "tracked.yaml");
+        Assert.True(tracked.ExitCode == 2, tracked.ToString());
+        Assert.Matches(@"tracked\.yaml\(\d+,24\): error BFT050: loggings\.report_to\[1\]: report_to has wandb but no API key is set", tracked.Stderr);
+        Assert.Matches(@"tracked\.yaml\(\d+,31\): error BFT051: loggings\.report_to\[2\]: ", tracked.Stderr);
+        Assert.DoesNotContain("preparing data", tracked.Stdout);
+        Assert.DoesNotContain("   at ", tracked.Stderr);
     }
 
     private static string Config(string data, string problemType) => $$"""

@@ -31,6 +31,12 @@ public static class Bertft
         // Plain output: no ANSI colours or live progress when stdout is captured.
         start.Environment["NO_COLOR"] = "1";
         start.Environment["TERM"] = "dumb";
+
+        // Tracking settings of the machine running the tests must not leak into them.
+        foreach (var variable in new[] { "WANDB_API_KEY", "WANDB_BASE_URL", "MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_TOKEN" })
+        {
+            start.Environment.Remove(variable);
+        }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

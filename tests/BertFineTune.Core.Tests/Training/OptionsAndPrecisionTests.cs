@@ -13,15 +13,13 @@ public class OptionsAndPrecisionTests
     public OptionsAndPrecisionTests() => TorchNativeLoader.EnsureLoaded();
 
     [Fact]
-    public void Wandb_is_reported_as_not_supported_yet()
+    public async Task Tracked_runs_keep_the_tensorboard_files_as_their_offline_record()
     {
         using var dir = new TempDirectory();
-        var ex = Assert.Throws<UserErrorException>(() => new Trainer(
-            SyntheticTask.Model(), SyntheticTask.Tokenizer(), TrainerHarness.Options(dir.Path) with { ReportTo = [ReportTarget.Console, ReportTarget.Wandb] }));
-        var error = Assert.Single(ex.Errors);
-        Assert.Equal("BFT311", error.Code);
-        Assert.Equal("hyperparameters.report_to", error.Key);
-        Assert.Contains("not supported yet", error.Message);
+        var trainer = new Trainer(
+            SyntheticTask.Model(), SyntheticTask.Tokenizer(), TrainerHarness.Options(dir.Path) with { Epochs = 1, ReportTo = [ReportTarget.Console, ReportTarget.Wandb] });
+        await trainer.TrainAsync(SyntheticTask.SingleLabel(16, 1));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir.Path, "logs", "tensorboard"), "events.out.tfevents*"));
     }
 
     [Fact]
