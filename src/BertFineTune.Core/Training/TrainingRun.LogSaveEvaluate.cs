@@ -23,7 +23,6 @@ internal sealed partial class TrainingRun
                 logs["grad_norm"] = norm;
             }
 
-            _lossThisRun += _lossSinceLog;
             _lossSinceLog = 0;
             _lastLoggedStep = _state.GlobalStep;
             Log("log", logs);
@@ -102,9 +101,12 @@ internal sealed partial class TrainingRun
             }
         }
 
-        AtomicDirectory.Write(dir, tmp => CheckpointIO.Write(
-            tmp, _model, _trainer.Tokenizer, _optimizer!, _schedule!, _schedulerStep, _o.Seed, _scaler, _state));
-        var deleted = CheckpointFolders.Rotate(_o.OutputDir, _o.SaveTotalLimit, _state.BestModelCheckpoint);
+        AtomicDirectory.Write(dir, tmp =>
+        {
+            CheckpointIO.Write(tmp, _model, _trainer.Tokenizer, _optimizer!, _schedule!, _schedulerStep, _o.Seed, _scaler, _state);
+            new RunState(_runId, _totalLoss, _totalLossSteps).Write(tmp);
+        });
+        var deleted = CheckpointFolders.Rotate(_o.OutputDir, _o.SaveTotalLimit, _state.BestModelCheckpoint, OwnsCheckpoint);
         _events.Write("save", _state.GlobalStep, _state.Epoch, text: new Dictionary<string, string>
         {
             ["checkpoint"] = Path.GetFullPath(dir),
