@@ -21,27 +21,36 @@ namespace BertFineTune.Serve;
 /// <c>GET /openapi/v1.json</c>.
 /// </summary>
 /// <remarks>
-/// Shutdown (<see cref="StopAsync"/>, Ctrl+C or SIGTERM) is graceful: Kestrel stops accepting connections, requests
-/// already received are classified and answered (up to <see cref="ServeOptions.ShutdownTimeout"/>), and only then does
-/// the batcher stop. The server does not own the classifier.
+/// Shutdown (<see cref="StopAsync"/>, Ctrl+C or SIGTERM) is graceful: from the signal on, every new request is answered
+/// 503 with <c>Retry-After</c> (and its connection closed), requests already received are classified and answered (up to
+/// <see cref="ServeOptions.ShutdownTimeout"/>), then Kestrel stops listening, and only then does the batcher stop.
+/// Work admitted at once is bounded by <see cref="ServeOptions.MaxInFlightBytes"/>. The server does not own the classifier.
 /// </remarks>
 public sealed class ClassifierServer : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly MicroBatcher batcher;
+    private readonly RequestAdmission admission;
+    private readonly ServeOptions options;
     private readonly ILogger logger;
     private readonly Lock stopLock = new();
     private Task? stopping;
+    private bool started;
 
-    private ClassifierServer(WebApplication app, MicroBatcher batcher, ILogger logger)
+    private ClassifierServer(WebApplication app, MicroBatcher batcher, ServeOptions options, ILogger logger)
     {
         this.app = app;
         this.batcher = batcher;
+        this.options = options;
         this.logger = logger;
+        admission = new RequestAdmission(options.MaxInFlightBytes);
     }
 
     /// <summary>The addresses actually bound (with the real port when a URL asked for port 0).</summary>
     public IReadOnlyList<string> Addresses { get; private set; } = [];
+
+    /// <summary>Requests being answered right now (what a shutdown waits for).</summary>
+    public int RequestsInProgress => admission.RequestsInProgress;
 
     /// <summary>The micro-batcher's counters: batches run, largest batch, requests answered.</summary>
     public MicroBatcherStatistics Statistics => batcher.Statistics;
@@ -102,7 +111,7 @@ public sealed class ClassifierServer : IAsyncDisposable
         });
         // When shutdown begins, queued requests run at once instead of waiting out their batch window.
         app.Lifetime.ApplicationStopping.Register(batcher.BeginDrain);
-        var server = new ClassifierServer(app, batcher, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BertFineTune.Serve"));
+        var server = new ClassifierServer(app, batcher, options, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BertFineTune.Serve"));
         server.MapPipeline(classifier, options);
         try
         {
@@ -127,6 +136,7 @@ public sealed class ClassifierServer : IAsyncDisposable
             throw;
         }
 
+        server.started = true;
         server.Addresses = [.. app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
         server.WarnIfOpenToNetwork(options);
         ServeLog.Started(server.logger, classifier.Architecture, classifier.Source, classifier.Labels.Count, string.Join(", ", server.Addresses), options.MaxBatch, options.BatchWindow.TotalMilliseconds, options.ApiKey is null ? "off" : "required");
@@ -167,6 +177,18 @@ public sealed class ClassifierServer : IAsyncDisposable
     {
         try
         {
+            // Kestrel keeps listening while the requests in progress finish, so requests that arrive meanwhile get a
+            // 503 with Retry-After instead of a refused or reset connection; queued batches run without their window.
+            batcher.BeginDrain();
+            try
+            {
+                await admission.BeginDrainAsync().WaitAsync(options.ShutdownTimeout, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Kestrel's own shutdown timeout below aborts what is still running.
+            }
+
             await app.StopAsync(cancellationToken);
         }
         finally
@@ -174,7 +196,11 @@ public sealed class ClassifierServer : IAsyncDisposable
             // Only after Kestrel has drained: the requests it waited for needed the batcher.
             await batcher.DisposeAsync();
             var stats = batcher.Statistics;
-            ServeLog.Stopped(logger, stats.BatchesRun, stats.TextsProcessed, stats.MaxBatchTexts, stats.MaxBatchRequests);
+            if (started)
+            {
+                // A server that never started has nothing to report; its start failure is the one line the user sees.
+                ServeLog.Stopped(logger, stats.BatchesRun, stats.TextsProcessed, stats.MaxBatchTexts, stats.MaxBatchRequests);
+            }
         }
     }
 
@@ -182,6 +208,7 @@ public sealed class ClassifierServer : IAsyncDisposable
     {
         var requestLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(ServeLog.RequestCategory);
         app.Use(next => Middleware.LogRequests(next, requestLogger));
+        app.Use(next => Middleware.RefuseWhileDraining(next, admission));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (options.ApiKey is { } key)
@@ -198,7 +225,7 @@ public sealed class ClassifierServer : IAsyncDisposable
             .WithSummary("The served model: labels, max length, architecture and where it came from.")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         // The body is read by the handler, not bound by the framework, so every bad body gets our own problem details.
-        app.MapPost("/v1/classify", (HttpContext context, IOptions<JsonOptions> json) => ClassifyEndpoint.HandleAsync(context, batcher, options, classifier, json))
+        app.MapPost("/v1/classify", (HttpContext context, IOptions<JsonOptions> json) => ClassifyEndpoint.HandleAsync(context, batcher, admission, options, classifier, json))
             .WithName("Classify")
             .WithSummary("Classifies texts; concurrent requests are micro-batched.")
             .Accepts<ClassifyRequest>("application/json")
@@ -217,13 +244,17 @@ public sealed class ClassifierServer : IAsyncDisposable
         classifier.Labels,
         classifier.MaxLength,
         classifier.Source,
-        new ServeLimits(options.MaxTexts, options.MaxChars, options.MaxBatch, options.BatchWindow.TotalMilliseconds));
+        new ServeLimits(options.MaxTexts, options.MaxChars, options.MaxBatch, options.BatchWindow.TotalMilliseconds, options.MaxInFlightBytes));
 
     private static void ConfigureLogging(ILoggingBuilder logging, ServeOptions options, Action<ILoggingBuilder>? custom)
     {
         logging.ClearProviders();
         // ASP.NET's own request logs include query strings; ours (BertFineTune.Serve.Requests) do not.
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // A failed start (a port in use, a bad certificate) is reported once, as a BFT411 line; the host's own log of
+        // it is a multi-kilobyte stack trace. Its lifetime lines repeat what ServeLog.Started/Stopped say.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         if (custom is not null)
         {
             custom(logging);

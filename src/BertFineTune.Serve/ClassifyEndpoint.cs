@@ -11,7 +11,8 @@ internal static class ClassifyEndpoint
 {
     private const string Shape = "Send a JSON object like {\"texts\": [\"first text\", \"second text\"]}.";
 
-    public static async Task<IResult> HandleAsync(HttpContext context, MicroBatcher batcher, ServeOptions options, TextClassifier classifier, IOptions<JsonOptions> json)
+    public static async Task<IResult> HandleAsync(
+        HttpContext context, MicroBatcher batcher, RequestAdmission admission, ServeOptions options, TextClassifier classifier, IOptions<JsonOptions> json)
     {
         var request = context.Request;
         if (!request.HasJsonContentType())
@@ -19,6 +20,43 @@ internal static class ClassifyEndpoint
             return Problems.UnsupportedMediaType(request.ContentType);
         }
 
+        // Admission before the body is read: its declared length counts against --max-inflight-mb until the request is
+        // answered, so concurrent large requests cannot pile up in memory. A body without a declared length (chunked)
+        // is counted as it is read, and refused as soon as it would go over.
+        var reservation = new BodyReservation(admission, Math.Min(request.ContentLength ?? 0, options.MaxRequestBodyBytes));
+        if (!admission.TryReserve(reservation.Bytes))
+        {
+            return Busy(context, options);
+        }
+
+        try
+        {
+            if (request.ContentLength is null)
+            {
+                request.Body = new CountedBody(request.Body, reservation);
+            }
+
+            return await ClassifyAsync(context, batcher, options, classifier, json);
+        }
+        catch (InFlightBudgetExceededException)
+        {
+            return Busy(context, options);
+        }
+        finally
+        {
+            admission.Release(reservation.Bytes);
+        }
+    }
+
+    private static IResult Busy(HttpContext context, ServeOptions options)
+    {
+        context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.Busy(options.MaxInFlightBytes);
+    }
+
+    private static async Task<IResult> ClassifyAsync(HttpContext context, MicroBatcher batcher, ServeOptions options, TextClassifier classifier, IOptions<JsonOptions> json)
+    {
+        var request = context.Request;
         ClassifyRequest? body;
         try
         {

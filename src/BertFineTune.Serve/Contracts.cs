@@ -25,7 +25,7 @@ public sealed record Classification(string Label, float Score, IReadOnlyList<str
 public sealed record ModelInfo(string ModelType, string Architecture, string ProblemType, IReadOnlyList<string> Labels, int MaxLength, string Source, ServeLimits Limits);
 
 /// <summary>The request limits of a server.</summary>
-public sealed record ServeLimits(int MaxTexts, int MaxChars, int MaxBatch, double BatchWindowMs);
+public sealed record ServeLimits(int MaxTexts, int MaxChars, int MaxBatch, double BatchWindowMs, long MaxInFlightBytes);
 
 /// <summary>The answer of <c>GET /healthz</c>.</summary>
 public sealed record HealthStatus(string Status);

@@ -24,6 +24,30 @@ internal static class Middleware
         }
     };
 
+    /// <summary>
+    /// Counts each request as in progress so shutdown can wait for it; once shutdown has begun, answers every new
+    /// request (on a new or a kept-alive connection) 503 with <c>Retry-After</c> and closes the connection.
+    /// </summary>
+    public static RequestDelegate RefuseWhileDraining(RequestDelegate next, RequestAdmission admission) => async context =>
+    {
+        if (!admission.TryBeginRequest())
+        {
+            context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers.Connection = "close";
+            await Problems.ShuttingDown().ExecuteAsync(context);
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            admission.EndRequest();
+        }
+    };
+
     /// <summary>Refuses <c>/v1/*</c> without the key with 401; health and OpenAPI stay open for probes and tooling.</summary>
     public static RequestDelegate RequireApiKey(RequestDelegate next, ApiKey key) => async context =>
     {

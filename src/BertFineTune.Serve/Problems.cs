@@ -43,6 +43,15 @@ internal static class Problems
         };
     }
 
+    /// <summary>Seconds a client should wait before retrying a 503 (sent as <c>Retry-After</c>).</summary>
+    public const int RetryAfterSeconds = 1;
+
     public static IResult ShuttingDown() =>
         TypedResults.Problem("The server is shutting down; retry against another instance.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Shutting down.");
+
+    public static IResult Busy(long maxInFlightBytes) =>
+        TypedResults.Problem(
+            $"The server is already working on {maxInFlightBytes / (1 << 20)} MiB of requests (--max-inflight-mb); retry after {RetryAfterSeconds} s, or send smaller requests.",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Busy.");
 }

@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace BertFineTune.Serve;
 
-/// <summary>The wire format: snake_case names, and unknown properties are errors (a typo like "text" must not pass silently).</summary>
+/// <summary>
+/// The wire format: exact snake_case names. Unknown properties, names in another case (<c>"Texts"</c>) and a property
+/// given twice are errors: a typo or an ambiguous body must not pass silently.
+/// </summary>
 internal static class ServeJson
 {
     public static void Configure(JsonSerializerOptions options)
@@ -11,5 +14,9 @@ internal static class ServeJson
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.NumberHandling = JsonNumberHandling.Strict;
+        // ASP.NET's web defaults match names case-insensitively; "Texts" is not "texts".
+        options.PropertyNameCaseInsensitive = false;
+        // {"texts":["a"],"texts":["b"]}: which one the client meant is unknowable, so neither is taken.
+        options.AllowDuplicateProperties = false;
     }
 }

@@ -25,6 +25,13 @@ public sealed record ServeOptions
     /// <summary>When set, <c>/v1/*</c> needs this key; <c>/healthz</c> and the OpenAPI document stay open.</summary>
     public ApiKey? ApiKey { get; init; }
 
+    /// <summary>
+    /// The most request-body bytes of <c>/v1/classify</c> requests worked on at once (default 32 MiB). A request that
+    /// would go over it is answered 503 with <c>Retry-After</c>; one request is always let in when no other is in
+    /// progress. This bounds the memory many large concurrent requests can take.
+    /// </summary>
+    public long MaxInFlightBytes { get; init; } = 32L << 20;
+
     /// <summary>How long shutdown waits for in-flight requests before it aborts them.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -57,6 +64,10 @@ public sealed record ServeOptions
         AddIfBelow(errors, MaxBatch, 1, "--max-batch");
         AddIfBelow(errors, MaxTexts, 1, "--max-texts");
         AddIfBelow(errors, MaxChars, 1, "--max-chars");
+        if (MaxInFlightBytes < 1)
+        {
+            errors.Add(new UserError("BFT412", $"Must be positive (got {MaxInFlightBytes} bytes).", Key: "--max-inflight-mb"));
+        }
         if (BatchWindow < TimeSpan.Zero || BatchWindow > TimeSpan.FromSeconds(10))
         {
             errors.Add(new UserError("BFT412", $"The batch window must be between 0 and 10000 ms (got {BatchWindow.TotalMilliseconds} ms).", Key: "--batch-window-ms"));

@@ -22,6 +22,9 @@ public class BadRequestTests
         { "{\"texts\": [1, 2]}", "application/json", 400, "$.texts[0]" },
         { "{\"texts\": [\"a\", null]}", "application/json", 400, "texts[1] is null" },
         { "[\"a\"]", "application/json", 400, "not valid JSON" },
+        { "{\"texts\": [\"a\"], \"texts\": [\"b\", \"c\"]}", "application/json", 400, "$.texts" },
+        { "{\"Texts\": [\"a\"]}", "application/json", 400, "$.Texts" },
+        { "{\"TEXTS\": [\"a\"]}", "application/json", 400, "$.TEXTS" },
     };
 
     [Theory]

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BertFineTune.Inference;
+using BertFineTune.Native;
 using BertFineTune.Tests.Support;
 
 namespace BertFineTune.Serve.Tests;
@@ -78,6 +79,125 @@ public partial class ServeProcessTests
                 process.Kill(entireProcessTree: true);
             }
         }
+    }
+
+    [Fact]
+    public async Task Sigterm_under_load_answers_requests_in_progress_and_503_to_new_ones_then_exits_0()
+    {
+        var model = Path.Combine(RepoPaths.Fixture("tiny-bert"), "model");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "bertft.dll"), "serve", "--model", model, "--urls", "http://127.0.0.1:0" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var address = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(string? line)
+        {
+            if (line is not null)
+            {
+                output.Enqueue(line);
+                if (ServingOn().Match(line) is { Success: true } match)
+                {
+                    address.TrySetResult(match.Groups[1].Value);
+                }
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var baseAddress = new Uri(await address.Task.WaitAsync(TimeSpan.FromMinutes(2)));
+
+            // Load: 20 staggered requests, each on its own connection, all answered before the signal.
+            var before = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+            {
+                await Task.Delay(i * 10);
+                using var client = new HttpClient { BaseAddress = baseAddress };
+                using var response = await client.PostAsJsonAsync("/v1/classify", new { texts = new[] { $"request {i} before the signal" } });
+                return (int)response.StatusCode;
+            }));
+            Assert.All(before, status => Assert.Equal(200, status));
+
+            // One request in progress when SIGTERM arrives: its body is held half-sent, so the server is mid-request.
+            using var heldClient = new HttpClient { BaseAddress = baseAddress };
+            string[] texts = ["Hello World! This is a TEST of the Tokenizer.", "held across the signal"];
+            using var held = new Support.HeldBody(JsonSerializer.Serialize(new { texts }));
+            var inProgress = heldClient.PostAsync("/v1/classify", held);
+            await held.FirstHalfSent.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await Task.Delay(TimeSpan.FromSeconds(2)); // lets the server read the headers and start on the request
+
+            using (Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+            }
+
+            // Staggered requests after the signal, on new connections: each is refused with a 503 and Retry-After.
+            await Task.Delay(500);
+            var after = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+            {
+                await Task.Delay(i * 20);
+                using var client = new HttpClient { BaseAddress = baseAddress };
+                using var response = await client.PostAsJsonAsync("/v1/classify", new { texts = new[] { $"request {i} after the signal" } });
+                return ((int)response.StatusCode, response.Headers.RetryAfter?.Delta);
+            }));
+            Assert.All(after, answer => Assert.Equal((503, (TimeSpan?)TimeSpan.FromSeconds(1)), answer));
+            Assert.False(process.HasExited, "the server exited while a request was in progress");
+
+            held.Release();
+            using var answered = await inProgress.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(200, (int)answered.StatusCode);
+            using var body = JsonDocument.Parse(await answered.Content.ReadAsStringAsync());
+            Assert.Equal(texts.Length, body.RootElement.GetProperty("results").GetArrayLength());
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.True(process.ExitCode == 0, string.Join('\n', output));
+            Assert.DoesNotContain(output, line => line.Contains("   at ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_port_in_use_prints_the_bft411_line_only()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var taken = $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
+        var model = Path.Combine(RepoPaths.Fixture("tiny-bert"), "model");
+
+        var result = await Cli.Tests.Support.Bertft.RunAsync(null, null, "serve", "--model", model, "--urls", taken);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith($"bertft: error BFT411: --urls: Cannot listen on {taken}: ", result.Stderr, StringComparison.Ordinal);
+        Assert.Single(result.Stderr.Trim().Split('\n'));
+        Assert.True(result.Stdout.Trim().Length == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task Cuda_without_cuda_is_one_user_error_line()
+    {
+        TorchNativeLoader.EnsureLoaded();
+        if (TorchSharp.torch.cuda.is_available())
+        {
+            return; // A CUDA machine would serve; this test is about machines without one.
+        }
+
+        var model = Path.Combine(RepoPaths.Fixture("tiny-bert"), "model");
+        var result = await Cli.Tests.Support.Bertft.RunAsync(null, null, "serve", "--model", model, "--device", "cuda", "--urls", "http://127.0.0.1:0");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("bertft: error BFT406: --device: Device 'cuda' was asked for, but CUDA is not available in this build or on this machine. Use --device cpu.", result.Stderr.Trim());
     }
 
     [GeneratedRegex(@"on (http://127\.0\.0\.1:\d+)")]

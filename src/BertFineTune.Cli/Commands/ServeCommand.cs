@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using BertFineTune.Diagnostics;
 using BertFineTune.Inference;
 using BertFineTune.Native;
 using BertFineTune.Serve;
@@ -36,6 +37,11 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [DefaultValue(10_000)]
         public int MaxChars { get; init; } = 10_000;
 
+        [CommandOption("--max-inflight-mb <MB>")]
+        [Description("The most MiB of classify request bodies worked on at once; more gets 503 with Retry-After.")]
+        [DefaultValue(32)]
+        public int MaxInFlightMb { get; init; } = 32;
+
         [CommandOption("--json-logs")]
         [Description("Log one JSON object per line.")]
         public bool JsonLogs { get; init; }
@@ -47,6 +53,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
             BatchWindow = TimeSpan.FromMilliseconds(BatchWindowMs),
             MaxTexts = MaxTexts,
             MaxChars = MaxChars,
+            MaxInFlightBytes = (long)MaxInFlightMb << 20,
             ApiKey = apiKey,
             JsonLogs = JsonLogs,
         };
@@ -61,9 +68,22 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         var options = settings.ToServeOptions(ApiKey.FromEnvironment());
         options.ThrowIfInvalid();
         TorchNativeLoader.EnsureLoaded();
+        ThrowIfDeviceMissing(settings.Device);
         using var classifier = TextClassifier.Load(settings.Model, settings.ToClassifierOptions(), cancellationToken);
         await using var server = await ClassifierServer.StartAsync(classifier, options, cancellationToken: cancellationToken);
         await server.WaitForShutdownAsync(cancellationToken);
         return 0;
+    }
+
+    /// <summary>Before the model load: asking a CPU-only build (or a machine without a GPU) for CUDA is one BFT406 line, not a crash.</summary>
+    private static void ThrowIfDeviceMissing(string device)
+    {
+        if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !TorchSharp.torch.cuda.is_available())
+        {
+            throw new UserErrorException(
+                "BFT406",
+                $"Device '{device}' was asked for, but CUDA is not available in this build or on this machine. Use --device cpu.",
+                key: "--device");
+        }
     }
 }

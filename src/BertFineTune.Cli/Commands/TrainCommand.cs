@@ -18,6 +18,10 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
         [CommandOption("--resume [CHECKPOINT]")]
         [Description("Resume from a checkpoint folder, or (without a value) from the latest checkpoint-N in output_dir.")]
         public FlagValue<string>? Resume { get; init; }
+
+        [CommandOption("--overwrite")]
+        [Description("Start afresh in an output_dir that holds an earlier run: delete its checkpoints, model/, metrics.json, report.html and logs first.")]
+        public bool Overwrite { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -26,7 +30,7 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
         ErrorOutput.Write(loaded.Warnings);
         var resume = settings.Resume is { IsSet: true } flag ? (string.IsNullOrEmpty(flag.Value) ? "latest" : flag.Value) : null;
         var view = new TrainingProgressView();
-        var result = await view.RunAsync(v => new TrainPipeline(new SynchronousProgress<string>(Console.WriteLine), v).RunAsync(loaded, resume, cancellationToken));
+        var result = await view.RunAsync(v => new TrainPipeline(new SynchronousProgress<string>(Console.WriteLine), v).RunAsync(loaded, resume, settings.Overwrite, cancellationToken));
 
         var console = ConsoleFactory.Create();
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Split").AddColumn(new TableColumn("Loss").RightAligned())

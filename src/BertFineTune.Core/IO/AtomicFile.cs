@@ -67,6 +67,39 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Deletes the temp files a killed writer left in <paramref name="directory"/>: only names this class makes
+    /// (<c>.&lt;name&gt;.&lt;32 hex digits&gt;.tmp</c>), never anything else.
+    /// </summary>
+    public static void CleanLeftovers(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(directory, ".*.tmp"))
+        {
+            if (IsTempName(Path.GetFileName(file)))
+            {
+                TryDelete(file);
+            }
+        }
+    }
+
+    private static bool IsTempName(string name)
+    {
+        // ".<name>.<guid N>.tmp": a leading dot, then a 32-digit lowercase hex id between the last two dots.
+        const int IdLength = 32;
+        if (!name.StartsWith('.') || !name.EndsWith(".tmp", StringComparison.Ordinal) || name.Length < IdLength + 7)
+        {
+            return false;
+        }
+
+        var id = name.AsSpan(name.Length - 4 - IdLength, IdLength);
+        return name[name.Length - 5 - IdLength] == '.' && id.IndexOfAnyExcept("0123456789abcdef") < 0;
+    }
+
     private static (string Target, string Temp) Paths(string path)
     {
         var full = Path.GetFullPath(path);

@@ -26,11 +26,18 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
     /// <summary>Timeouts, retries and environment of <c>report_to: wandb / mlflow</c>.</summary>
     public TrackingOptions Tracking { get; init; } = new();
 
-    public async Task<TrainRunResult> RunAsync(LoadedConfig loaded, string? resumeFromCheckpoint, CancellationToken cancellationToken)
+    public Task<TrainRunResult> RunAsync(LoadedConfig loaded, string? resumeFromCheckpoint, CancellationToken cancellationToken) =>
+        RunAsync(loaded, resumeFromCheckpoint, overwriteOutputDir: false, cancellationToken);
+
+    /// <param name="loaded">The config.</param>
+    /// <param name="resumeFromCheckpoint"><c>--resume</c>: a checkpoint folder or <c>latest</c>; null trains afresh (or as the config says).</param>
+    /// <param name="overwriteOutputDir"><c>--overwrite</c>: a fresh run may delete another run's checkpoints and outputs in <c>output_dir</c>; without it such a folder is refused (BFT320).</param>
+    /// <param name="cancellationToken">Stops training at the next step boundary.</param>
+    public async Task<TrainRunResult> RunAsync(LoadedConfig loaded, string? resumeFromCheckpoint, bool overwriteOutputDir, CancellationToken cancellationToken)
     {
         try
         {
-            return await RunCoreAsync(loaded, resumeFromCheckpoint, cancellationToken);
+            return await RunCoreAsync(loaded, resumeFromCheckpoint, overwriteOutputDir, cancellationToken);
         }
         catch (Diagnostics.UserErrorException e)
         {
@@ -38,7 +45,7 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
         }
     }
 
-    private async Task<TrainRunResult> RunCoreAsync(LoadedConfig loaded, string? resumeFromCheckpoint, CancellationToken cancellationToken)
+    private async Task<TrainRunResult> RunCoreAsync(LoadedConfig loaded, string? resumeFromCheckpoint, bool overwriteOutputDir, CancellationToken cancellationToken)
     {
         TorchNativeLoader.EnsureLoaded();
         var started = DateTimeOffset.UtcNow;
@@ -46,9 +53,12 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
         var output = OutputLayout.For(loaded);
 
         // Settings the Trainer would refuse are reported before the slow stages (data, model download).
-        var options = loaded.ToTrainerOptions(resumeFromCheckpoint, TrainerOptionsMapping.CudaAvailable());
+        var options = loaded.ToTrainerOptions(resumeFromCheckpoint, TrainerOptionsMapping.CudaAvailable()) with { OverwriteOutputDir = overwriteOutputDir };
         TrainerOptionsValidator.Validate(options);
         DeviceResolver.Resolve(options.Device);
+
+        // Before data/ is rewritten: a folder holding another run, or a finished run asked to resume, is refused untouched.
+        Training.Checkpoints.RunFolder.CheckStart(options.OutputDir, options.ResumeFromCheckpoint, options.OverwriteOutputDir);
         await using var tracking = TrackingSession.Start(loaded, options, Tracking, log, cancellationToken);
 
         log?.Report("preparing data");
@@ -115,6 +125,9 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
             },
             output.Root,
             cancellationToken);
+
+        // Only now is the run finished: a later --resume must not redo the evaluation and rewrite these files.
+        Training.Checkpoints.RunManifest.MarkFinished(options.OutputDir, result.RunId, result.GlobalStep);
         if (tracking is not null)
         {
             tracking.ReportResults(document, result.ModelDirectory, files);

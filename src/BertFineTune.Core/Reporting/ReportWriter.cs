@@ -16,6 +16,8 @@ public static class ReportWriter
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
         Directory.CreateDirectory(outputDirectory);
+        // An earlier write killed mid-way (kill -9) left its hidden temp files; they are ours, so they go.
+        AtomicFile.CleanLeftovers(outputDirectory);
 
         var metricsPath = Path.Combine(outputDirectory, MetricsJson.FileName);
         await MetricsJson.WriteAsync(data.Metrics, metricsPath, cancellationToken);

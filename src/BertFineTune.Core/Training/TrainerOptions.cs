@@ -95,6 +95,12 @@ public sealed record TrainerOptions
     /// <summary>A checkpoint folder, or <c>latest</c> for the newest <c>checkpoint-N</c> in <see cref="OutputDir"/>.</summary>
     public string? ResumeFromCheckpoint { get; init; }
 
+    /// <summary>
+    /// HF's <c>overwrite_output_dir</c>: a fresh run into an <see cref="OutputDir"/> that holds another run's
+    /// checkpoints deletes them (and that run's model, metrics and event log) instead of refusing to start.
+    /// </summary>
+    public bool OverwriteOutputDir { get; init; }
+
     public double MultiLabelThreshold { get; init; } = 0.5;
 
     public IReadOnlyList<ReportTarget> ReportTo { get; init; } = [ReportTarget.Console];

@@ -5,7 +5,7 @@ namespace BertFineTune.Training;
 /// <summary>The outcome of <see cref="Trainer.TrainAsync"/>.</summary>
 /// <param name="GlobalStep">Optimizer steps done in all (resumed runs included).</param>
 /// <param name="Epoch">Fractional epoch reached.</param>
-/// <param name="TrainingLoss">Mean loss over the optimizer steps of this run.</param>
+/// <param name="TrainingLoss">Mean loss over the optimizer steps of the whole run, resumes included (HF's <c>train_loss</c>).</param>
 /// <param name="Metrics">HF's final <c>train_*</c> entries: train_runtime, train_samples_per_second, train_steps_per_second, train_loss, epoch.</param>
 /// <param name="BestMetric">The best value of <c>metric_for_best_model</c>, if evaluations ran.</param>
 /// <param name="BestModelCheckpoint">The checkpoint that holds the best model, if one was saved.</param>
@@ -23,7 +23,11 @@ public sealed record TrainingResult(
     string ModelDirectory,
     IReadOnlyList<IReadOnlyDictionary<string, double>> LogHistory,
     bool StoppedEarly,
-    IReadOnlyList<UserError> Warnings);
+    IReadOnlyList<UserError> Warnings)
+{
+    /// <summary>The run's id (<c>run.json</c> in the output folder; kept across resumes).</summary>
+    public string RunId { get; init; } = string.Empty;
+}
 
 /// <summary>Logits in input order plus the metrics of one evaluation.</summary>
 public sealed record EvaluationOutput(float[][] Logits, IReadOnlyDictionary<string, double> Metrics);

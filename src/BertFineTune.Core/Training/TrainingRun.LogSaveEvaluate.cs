@@ -23,7 +23,6 @@ internal sealed partial class TrainingRun
                 logs["grad_norm"] = norm;
             }
 
-            _lossThisRun += _lossSinceLog;
             _lossSinceLog = 0;
             _lastLoggedStep = _state.GlobalStep;
             Log("log", logs);
@@ -105,12 +104,13 @@ internal sealed partial class TrainingRun
         AtomicDirectory.Write(dir, tmp =>
         {
             CheckpointIO.Write(tmp, _model, _trainer.Tokenizer, _optimizer!, _schedule!, _schedulerStep, _o.Seed, _scaler, _state);
+            new RunState(_runId, _totalLoss, _totalLossSteps).Write(tmp);
             foreach (var callback in _trainer.Callbacks)
             {
                 callback.OnSave(tmp);
             }
         });
-        var deleted = CheckpointFolders.Rotate(_o.OutputDir, _o.SaveTotalLimit, _state.BestModelCheckpoint);
+        var deleted = CheckpointFolders.Rotate(_o.OutputDir, _o.SaveTotalLimit, _state.BestModelCheckpoint, OwnsCheckpoint);
         _events.Write("save", _state.GlobalStep, _state.Epoch, text: new Dictionary<string, string>
         {
             ["checkpoint"] = Path.GetFullPath(dir),

@@ -37,6 +37,8 @@ internal sealed partial class TrainingRun
                 OptimizerStep();
                 _state.Epoch = epoch + ((stepInEpoch + 1) / (double)BatchesPerEpoch);
                 _lossSinceLog += stepLoss;
+                _totalLoss += stepLoss;
+                _totalLossSteps++;
                 Report(TrainingProgressKind.Step, stepLoss);
                 stepLoss = 0;
                 _control.ResetStepFlags();

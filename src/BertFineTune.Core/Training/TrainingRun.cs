@@ -42,8 +42,11 @@ internal sealed partial class TrainingRun : IDisposable
     private long _schedulerStep;
     private double _lossSinceLog;
     private long _lastLoggedStep;
-    private double _lossThisRun;
     private long _stepsThisRun;
+    private double _totalLoss;
+    private long _totalLossSteps;
+    private string _runId = string.Empty;
+    private bool _resumedUnlabelledRun;
     private long _samplesThisRun;
     private long _tokensThisRun;
     private double? _lastGradNorm;
@@ -98,12 +101,9 @@ internal sealed partial class TrainingRun : IDisposable
     {
         torch.set_num_threads(_o.Threads ?? DeviceResolver.PhysicalCores());
         AtomicDirectory.CleanLeftovers(_o.OutputDir);
-        foreach (var w in _warnings)
-        {
-            _events.Write("warning", 0, 0, text: new Dictionary<string, string> { ["code"] = w.Code, ["message"] = w.Message });
-        }
-
+        RunFolder.CheckStart(_o.OutputDir, _o.ResumeFromCheckpoint, _o.OverwriteOutputDir);
         var resumeDir = _o.ResumeFromCheckpoint is null ? null : CheckpointFolders.ResolveResume(_o.OutputDir, _o.ResumeFromCheckpoint);
+        ClaimOutputFolder(resumeDir);
         if (resumeDir is not null)
         {
             // Before the optimizer is built: the fused optimizer copies the current weights into its flat buffer.
@@ -139,6 +139,15 @@ internal sealed partial class TrainingRun : IDisposable
         {
             Resume(resumeDir);
         }
+        else
+        {
+            _events.Write("run_start", 0, 0, text: new Dictionary<string, string> { ["overwrite"] = _o.OverwriteOutputDir ? "true" : "false" });
+        }
+
+        foreach (var w in _warnings)
+        {
+            _events.Write("warning", _state.GlobalStep, _state.Epoch, text: new Dictionary<string, string> { ["code"] = w.Code, ["message"] = w.Message });
+        }
 
         _watch.Start();
         try
@@ -161,6 +170,40 @@ internal sealed partial class TrainingRun : IDisposable
         _events.Dispose();
     }
 
+    /// <summary>
+    /// Makes the output folder this run's: a fresh run (after <c>--overwrite</c> cleared an earlier one) gets a new run
+    /// id; a resumed run keeps its checkpoint's id and loss sum. <c>run.json</c> names the run, unfinished.
+    /// </summary>
+    private void ClaimOutputFolder(string? resumeDir)
+    {
+        if (resumeDir is null)
+        {
+            if (_o.OverwriteOutputDir)
+            {
+                RunFolder.ClearForOverwrite(_o.OutputDir);
+            }
+
+            var manifest = RunManifest.New();
+            manifest.Write(_o.OutputDir);
+            _runId = manifest.RunId;
+        }
+        else
+        {
+            var saved = RunState.TryRead(resumeDir);
+            _resumedUnlabelledRun = saved is null;
+            _runId = saved?.RunId ?? RunManifest.New().RunId;
+            _totalLoss = saved?.TotalLoss ?? 0;
+            _totalLossSteps = saved?.TotalLossSteps ?? 0;
+            var started = RunManifest.TryRead(_o.OutputDir) is { } old && old.RunId == _runId ? old.Started : DateTimeOffset.UtcNow;
+            new RunManifest(_runId, started, null).Write(_o.OutputDir);
+        }
+
+        _events.RunId = _runId;
+    }
+
+    /// <summary>Whether a checkpoint folder belongs to this run (so rotation may delete it).</summary>
+    private bool OwnsCheckpoint(string dir) => RunState.TryRead(dir)?.RunId is { } id ? id == _runId : _resumedUnlabelledRun;
+
     private void Resume(string dir)
     {
         var saved = CheckpointIO.ReadTrainerState(dir);
@@ -176,7 +219,9 @@ internal sealed partial class TrainingRun : IDisposable
             _scaler.Restore(scale, resumeState.LossScaleGrowthTracker);
         }
 
-        _events.Write("resume", _state.GlobalStep, _state.Epoch, text: new Dictionary<string, string> { ["checkpoint"] = dir });
+        // The steps after the checkpoint are redone: their earlier lines in events.jsonl are flagged, not repeated silently.
+        var superseded = _events.SupersedeAfter(_state.GlobalStep, _resumedUnlabelledRun ? null : _runId);
+        _events.Write("resume", _state.GlobalStep, _state.Epoch, new Dictionary<string, double> { ["superseded_lines"] = superseded }, new Dictionary<string, string> { ["checkpoint"] = dir });
     }
 
     private void Report(TrainingProgressKind kind, double loss)
@@ -195,8 +240,8 @@ internal sealed partial class TrainingRun : IDisposable
     private TrainingResult Finish()
     {
         var seconds = Math.Max(_watch.Elapsed.TotalSeconds, 1e-9);
-        _lossThisRun += _lossSinceLog;
-        var trainLoss = _stepsThisRun == 0 ? 0.0 : _lossThisRun / _stepsThisRun;
+        // HF's train_loss: the mean step loss over the whole run; the sum travels in each checkpoint's run_state.json.
+        var trainLoss = _totalLossSteps == 0 ? 0.0 : _totalLoss / _totalLossSteps;
         if (_o.LoadBestModelAtEnd && _state.BestModelCheckpoint is { } best && Directory.Exists(best))
         {
             _model.LoadWeights(best);
@@ -231,6 +276,9 @@ internal sealed partial class TrainingRun : IDisposable
             Path.GetFullPath(modelDir),
             _state.LogHistory.Select(d => (IReadOnlyDictionary<string, double>)d).ToList(),
             _stoppedEarly,
-            _warnings);
+            _warnings)
+        {
+            RunId = _runId,
+        };
     }
 }

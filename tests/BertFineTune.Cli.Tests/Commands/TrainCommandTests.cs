@@ -132,11 +132,131 @@ public class TrainCommandTests
         Assert.Contains("\"event\":\"resume\"", await File.ReadAllTextAsync(temp.File("out/logs/events.jsonl")));
         using var a = JsonDocument.Parse(uninterrupted);
         using var b = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("out/metrics.json")));
+        // The mean over every step of the run, not over the steps after the resume.
+        Assert.Equal(a.RootElement.GetProperty("summary").GetProperty("train_loss").GetDouble(), b.RootElement.GetProperty("summary").GetProperty("train_loss").GetDouble(), 6);
         foreach (var split in new[] { "train", "validation", "test" })
         {
             Assert.Equal(a.RootElement.GetProperty(split).GetProperty("confusion_matrix").GetRawText(), b.RootElement.GetProperty(split).GetProperty("confusion_matrix").GetRawText());
             Assert.Equal(a.RootElement.GetProperty(split).GetProperty("loss").GetDouble(), b.RootElement.GetProperty(split).GetProperty("loss").GetDouble(), 6);
         }
+    }
+
+    [Fact]
+    public async Task A_second_train_into_the_same_folder_is_refused_a_finished_run_is_not_resumed_and_overwrite_starts_afresh()
+    {
+        using var temp = new TempDirectory();
+        await File.WriteAllTextAsync(temp.File("config.yaml"), Config(await FortunesSampleAsync(temp, 200), "single_label_classification"));
+        var first = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var metrics = await File.ReadAllBytesAsync(temp.File("out/metrics.json"));
+        var model = await File.ReadAllBytesAsync(temp.File("out/model/model.safetensors"));
+        var data = await File.ReadAllBytesAsync(temp.File("out/data/train.csv"));
+        using var firstRun = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("out/run.json")));
+
+        var again = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml");
+
+        Assert.True(again.ExitCode == 2, again.ToString());
+        Assert.Matches(@"config\.yaml\(\d+,\d+\): error BFT320: training\.output_dir: .*checkpoint-\d+.* Pass --resume to continue that run, or --overwrite to delete", again.Stderr);
+        Assert.DoesNotContain("preparing data", again.Stdout);
+        Assert.Single(again.Stderr.Trim().Split('\n'));
+
+        var resumeFinished = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml", "--resume");
+
+        Assert.True(resumeFinished.ExitCode == 2, resumeFinished.ToString());
+        Assert.Contains("error BFT321: training.resume_from_checkpoint: The run in ", resumeFinished.Stderr);
+        Assert.Contains("already finished at step", resumeFinished.Stderr);
+        Assert.Equal(metrics, await File.ReadAllBytesAsync(temp.File("out/metrics.json")));
+        Assert.Equal(model, await File.ReadAllBytesAsync(temp.File("out/model/model.safetensors")));
+        Assert.Equal(data, await File.ReadAllBytesAsync(temp.File("out/data/train.csv")));
+
+        var overwritten = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml", "--overwrite", "--set", "seed=8");
+
+        Assert.True(overwritten.ExitCode == 0, overwritten.ToString());
+        using var secondRun = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("out/run.json")));
+        var secondId = secondRun.RootElement.GetProperty("run_id").GetString();
+        Assert.NotEqual(firstRun.RootElement.GetProperty("run_id").GetString(), secondId);
+        Assert.NotEqual(model, await File.ReadAllBytesAsync(temp.File("out/model/model.safetensors")));
+        Assert.All(Directory.GetDirectories(temp.File("out"), "checkpoint-*"), c => Assert.Contains(secondId!, File.ReadAllText(Path.Combine(c, "run_state.json"))));
+        Assert.All(File.ReadLines(temp.File("out/logs/events.jsonl")), line => Assert.Contains(secondId!, line));
+
+        var both = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml", "--overwrite", "--resume");
+        Assert.True(both.ExitCode == 2, both.ToString());
+        Assert.Contains("error BFT320", both.Stderr);
+    }
+
+    [Fact]
+    public async Task Kill_9_at_any_moment_leaves_only_whole_checkpoints_and_resume_ends_where_an_uninterrupted_run_ends()
+    {
+        using var temp = new TempDirectory();
+        // 400 fortunes, 2 epochs of 10 steps, a checkpoint every 2 steps and only 1 kept: most of the run is saving
+        // and pruning, so the kills land inside both.
+        var config = Config(await FortunesSampleAsync(temp, 400), "single_label_classification")
+            .Replace("epochs: 1", "epochs: 2")
+            .Replace("save_strategy: epoch", "save_strategy: steps\n  save_steps: 2")
+            .Replace("eval_strategy: epoch", "eval_strategy: 'no'")
+            .Replace("load_best_model_at_end: true", "load_best_model_at_end: false");
+        await File.WriteAllTextAsync(temp.File("config.yaml"), config);
+        var full = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml", "--set", "training.output_dir=full");
+        Assert.True(full.ExitCode == 0, full.ToString());
+
+        var kills = 0;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var resume = Directory.Exists(temp.File("out")) && Directory.GetDirectories(temp.File("out"), "checkpoint-*").Length > 0;
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = temp.Path, RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "bertft.dll"), "train", "config.yaml" }.Concat(resume ? ["--resume"] : []))
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            var seen = Latest(temp.File("out"));
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (!process.HasExited && Latest(temp.File("out")) <= seen)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "no new checkpoint appeared");
+                await Task.Delay(20);
+            }
+
+            // A different moment each time: right after a save (pruning), and later (training, or the next save).
+            await Task.Delay(attempt * 60);
+            if (!process.HasExited)
+            {
+                process.Kill();
+                kills++;
+            }
+
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            _ = await stdout;
+            Assert.True(process.ExitCode is 0 or 137, $"exit {process.ExitCode}: {await stderr}");
+            foreach (var checkpoint in Directory.GetDirectories(temp.File("out"), "checkpoint-*"))
+            {
+                foreach (var file in new[] { "config.json", "model.safetensors", "vocab.txt", "optimizer.safetensors", "optimizer.json", "scheduler.json", "rng_state.json", "run_state.json", "trainer_state.json" })
+                {
+                    Assert.True(File.Exists(Path.Combine(checkpoint, file)), $"after kill {kills}: {checkpoint} has no {file}");
+                }
+            }
+        }
+
+        Assert.True(kills >= 3, $"only {kills} kills landed");
+        var finished = File.Exists(temp.File("out/metrics.json"))
+            ? new BertftResult(0, string.Empty, string.Empty)
+            : await Bertft.RunAsync(temp.Path, null, "train", "config.yaml", "--resume");
+        Assert.True(finished.ExitCode == 0, finished.ToString());
+        Assert.Empty(Directory.GetDirectories(temp.File("out"), ".tmp-*"));
+        using var a = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("full/metrics.json")));
+        using var b = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("out/metrics.json")));
+        Assert.Equal(a.RootElement.GetProperty("summary").GetProperty("train_loss").GetDouble(), b.RootElement.GetProperty("summary").GetProperty("train_loss").GetDouble(), 6);
+        foreach (var split in new[] { "train", "validation", "test" })
+        {
+            Assert.Equal(a.RootElement.GetProperty(split).GetProperty("confusion_matrix").GetRawText(), b.RootElement.GetProperty(split).GetProperty("confusion_matrix").GetRawText());
+        }
+
+        static long Latest(string dir) => Directory.Exists(dir)
+            ? Directory.GetDirectories(dir, "checkpoint-*").Select(d => long.Parse(d.Split('-')[^1], CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max()
+            : 0;
     }
 
     [Fact]
@@ -196,6 +316,26 @@ public class TrainCommandTests
         Assert.Matches(@"tracked\.yaml\(\d+,31\): error BFT051: loggings\.report_to\[2\]: ", tracked.Stderr);
         Assert.DoesNotContain("preparing data", tracked.Stdout);
         Assert.DoesNotContain("   at ", tracked.Stderr);
+    }
+
+    /// <summary>The first <paramref name="rows"/> fortunes as their own CSV, for runs of a few steps.</summary>
+    private static async Task<string> FortunesSampleAsync(TempDirectory temp, int rows)
+    {
+        var lines = new List<string>();
+        using (var reader = new StreamReader(RepoPaths.Data("fortunes", "fortunes.csv")))
+        using (var csv = new CsvHelper.CsvReader(reader, CultureInfo.InvariantCulture))
+        {
+            csv.Read();
+            csv.ReadHeader();
+            lines.Add("quote,topic");
+            while (csv.Read() && lines.Count <= rows)
+            {
+                lines.Add($"\"{csv.GetField("quote")!.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{csv.GetField("topic")}");
+            }
+        }
+
+        await File.WriteAllLinesAsync(temp.File("sample.csv"), lines);
+        return "sample.csv";
     }
 
     private static string Config(string data, string problemType) => $$"""

@@ -46,6 +46,25 @@ public sealed partial class ReportWriterTests
     }
 
     [Fact]
+    public async Task Temp_files_an_interrupted_write_left_are_removed_and_nothing_else()
+    {
+        using var temp = new TempDirectory();
+        // What kill -9 during a chart write leaves: a zero-byte hidden temp file named after the chart.
+        var leftover = Path.Combine(temp.Path, $".loss.png.{Guid.NewGuid():N}.tmp");
+        await File.WriteAllBytesAsync(leftover, []);
+        string[] userFiles = [Path.Combine(temp.Path, ".notes.tmp"), Path.Combine(temp.Path, ".loss.png.draft.tmp"), Path.Combine(temp.Path, "loss.png.tmp")];
+        foreach (var file in userFiles)
+        {
+            await File.WriteAllTextAsync(file, "mine");
+        }
+
+        await ReportWriter.WriteAsync(SampleRun.TrainingReport(), temp.Path);
+
+        Assert.False(File.Exists(leftover));
+        Assert.All(userFiles, file => Assert.True(File.Exists(file), file));
+    }
+
+    [Fact]
     public async Task The_heat_map_and_per_class_rows_show_the_counts()
     {
         using var temp = new TempDirectory();

@@ -47,3 +47,40 @@ public static class Http
         return request;
     }
 }
+
+/// <summary>
+/// A JSON body sent in two halves: the second only after <see cref="Release"/>, so a request can be held inside the
+/// server (headers received, body being read) for as long as a test needs.
+/// </summary>
+public sealed class HeldBody : HttpContent
+{
+    private readonly byte[] bytes;
+    private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public HeldBody(string json)
+    {
+        bytes = Encoding.UTF8.GetBytes(json);
+        Headers.ContentType = new MediaTypeHeaderValue("application/json");
+    }
+
+    /// <summary>Completes once the first half has been sent.</summary>
+    public TaskCompletionSource FirstHalfSent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => release.TrySetResult();
+
+    protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+    {
+        var half = bytes.Length / 2;
+        await stream.WriteAsync(bytes.AsMemory(0, half));
+        await stream.FlushAsync();
+        FirstHalfSent.TrySetResult();
+        await release.Task;
+        await stream.WriteAsync(bytes.AsMemory(half));
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = bytes.Length;
+        return true;
+    }
+}
