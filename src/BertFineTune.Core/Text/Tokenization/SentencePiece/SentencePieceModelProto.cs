@@ -24,27 +24,41 @@ public enum SentencePieceType
 public readonly record struct SentencePieceEntry(string Piece, float Score, SentencePieceType Type);
 
 /// <summary>
+/// <c>NormalizerSpec</c>: the precompiled normalization rules (NFKC for <c>nmt_nfkc</c>; empty means none) and the
+/// whitespace switches, with proto2's defaults.
+/// </summary>
+public sealed record SentencePieceNormalizerSpec(
+    byte[] PrecompiledCharsmap,
+    bool AddDummyPrefix = true,
+    bool RemoveExtraWhitespaces = true,
+    bool EscapeWhitespaces = true);
+
+/// <summary>
 /// The parts of SentencePiece's <c>ModelProto</c> (sentencepiece_model.proto) that our layer needs to know before the
 /// library runs: the piece table and the algorithm. Reading the wire format ourselves also tells a corrupt or truncated
 /// file apart from a valid one, which the library does not report clearly.
 /// </summary>
 public sealed class SentencePieceModelProto
 {
-    private SentencePieceModelProto(IReadOnlyList<SentencePieceEntry> pieces, SentencePieceAlgorithm algorithm)
+    private SentencePieceModelProto(IReadOnlyList<SentencePieceEntry> pieces, SentencePieceAlgorithm algorithm, SentencePieceNormalizerSpec normalizer)
     {
         Pieces = pieces;
         Algorithm = algorithm;
+        Normalizer = normalizer;
     }
 
     public IReadOnlyList<SentencePieceEntry> Pieces { get; }
 
     public SentencePieceAlgorithm Algorithm { get; }
 
+    public SentencePieceNormalizerSpec Normalizer { get; }
+
     /// <summary>Parses <paramref name="bytes"/>; throws <see cref="FormatException"/> saying what is wrong.</summary>
     public static SentencePieceModelProto Parse(ReadOnlySpan<byte> bytes)
     {
         var pieces = new List<SentencePieceEntry>();
         var algorithm = SentencePieceAlgorithm.Unigram; // proto2 default of TrainerSpec.model_type
+        var normalizer = new SentencePieceNormalizerSpec([]);
         var reader = new WireReader(bytes);
         while (!reader.AtEnd)
         {
@@ -57,6 +71,9 @@ public sealed class SentencePieceModelProto
                 case (2, 2):
                     algorithm = ParseAlgorithm(reader.Bytes());
                     break;
+                case (3, 2):
+                    normalizer = ParseNormalizer(reader.Bytes());
+                    break;
                 default:
                     reader.Skip(wireType);
                     break;
@@ -68,7 +85,74 @@ public sealed class SentencePieceModelProto
             throw new FormatException("it holds no pieces");
         }
 
-        return new SentencePieceModelProto(pieces, algorithm);
+        return new SentencePieceModelProto(pieces, algorithm, normalizer);
+    }
+
+    /// <summary>
+    /// Writes a <c>ModelProto</c> that the sentencepiece library (and Microsoft.ML.Tokenizers) reads: the pieces, the
+    /// algorithm and special ids in <c>trainer_spec</c>, and the normalizer. Used to run a <c>tokenizer.json</c> Unigram
+    /// model through the same code as a <c>.model</c> file.
+    /// </summary>
+    public static byte[] Write(
+        IReadOnlyList<SentencePieceEntry> pieces,
+        SentencePieceAlgorithm algorithm,
+        SentencePieceNormalizerSpec normalizer,
+        int unknownId,
+        int bosId,
+        int eosId,
+        int padId)
+    {
+        var model = new WireWriter();
+        foreach (var piece in pieces)
+        {
+            var entry = new WireWriter();
+            entry.String(1, piece.Piece);
+            entry.Float(2, piece.Score);
+            entry.Varint(3, (ulong)piece.Type);
+            model.Message(1, entry);
+        }
+
+        var trainer = new WireWriter();
+        trainer.Varint(3, (ulong)algorithm);
+        trainer.Varint(40, (ulong)unknownId);
+        trainer.Varint(41, (ulong)bosId);
+        trainer.Varint(42, (ulong)eosId);
+        trainer.Varint(43, (ulong)padId);
+        model.Message(2, trainer);
+
+        var spec = new WireWriter();
+        spec.Bytes(2, normalizer.PrecompiledCharsmap);
+        spec.Varint(3, normalizer.AddDummyPrefix ? 1UL : 0UL);
+        spec.Varint(4, normalizer.RemoveExtraWhitespaces ? 1UL : 0UL);
+        spec.Varint(5, normalizer.EscapeWhitespaces ? 1UL : 0UL);
+        model.Message(3, spec);
+        return model.ToArray();
+    }
+
+    private static SentencePieceNormalizerSpec ParseNormalizer(ReadOnlySpan<byte> bytes)
+    {
+        var spec = new SentencePieceNormalizerSpec([]);
+        var reader = new WireReader(bytes);
+        while (!reader.AtEnd)
+        {
+            var (field, wireType) = reader.Tag();
+            spec = (field, wireType) switch
+            {
+                (2, 2) => spec with { PrecompiledCharsmap = reader.Bytes().ToArray() },
+                (3, 0) => spec with { AddDummyPrefix = reader.Varint() != 0 },
+                (4, 0) => spec with { RemoveExtraWhitespaces = reader.Varint() != 0 },
+                (5, 0) => spec with { EscapeWhitespaces = reader.Varint() != 0 },
+                _ => Skipped(ref reader, wireType, spec),
+            };
+        }
+
+        return spec;
+
+        static SentencePieceNormalizerSpec Skipped(ref WireReader reader, int wireType, SentencePieceNormalizerSpec spec)
+        {
+            reader.Skip(wireType);
+            return spec;
+        }
     }
 
     private static SentencePieceEntry ParsePiece(ReadOnlySpan<byte> bytes)
@@ -127,6 +211,52 @@ public sealed class SentencePieceModelProto
         }
 
         return algorithm;
+    }
+
+    /// <summary>Protocol-buffer wire format, write side: only the field kinds a ModelProto uses.</summary>
+    private sealed class WireWriter
+    {
+        private readonly MemoryStream _stream = new();
+
+        public void Varint(int field, ulong value)
+        {
+            Tag(field, 0);
+            Raw(value);
+        }
+
+        public void Float(int field, float value)
+        {
+            Tag(field, 5);
+            Span<byte> bytes = stackalloc byte[4];
+            BitConverter.TryWriteBytes(bytes, value);
+            _stream.Write(bytes);
+        }
+
+        public void String(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
+
+        public void Bytes(int field, ReadOnlySpan<byte> value)
+        {
+            Tag(field, 2);
+            Raw((ulong)value.Length);
+            _stream.Write(value);
+        }
+
+        public void Message(int field, WireWriter message) => Bytes(field, message.ToArray());
+
+        public byte[] ToArray() => _stream.ToArray();
+
+        private void Tag(int field, int wireType) => Raw(((ulong)field << 3) | (uint)wireType);
+
+        private void Raw(ulong value)
+        {
+            while (value >= 0x80)
+            {
+                _stream.WriteByte((byte)(value | 0x80));
+                value >>= 7;
+            }
+
+            _stream.WriteByte((byte)value);
+        }
     }
 
     /// <summary>Protocol-buffer wire format, read-only, with bounds checks that turn truncation into a message.</summary>

@@ -20,15 +20,21 @@ public static class SentencePieceTokenizerLoader
     // HF's SPECIAL_TOKENS_ATTRIBUTES order, which is also the order in which missing special tokens are appended.
     private static readonly string[] SpecialKeys = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"];
 
+    // The defaults of those keys, per family.
+    private static readonly string[] XlmRobertaNames = ["<s>", "</s>", "<unk>", "</s>", "<pad>", "<s>", "<mask>"];
+    private static readonly string[] DebertaV2Names = ["[CLS]", "[SEP]", "[UNK]", "[SEP]", "[PAD]", "[CLS]", "[MASK]"];
+
     /// <summary><c>XLMRobertaTokenizer</c>: <c>&lt;s&gt; A &lt;/s&gt;&lt;/s&gt; B &lt;/s&gt;</c>, no token types, SentencePiece ids + 1.</summary>
     public static SentencePieceTextTokenizer LoadXlmRoberta(string directory) =>
-        LoadXlmRoberta(directory, SentencePieceModel.Load(Path.Combine(directory, XlmRobertaModelFile)));
+        OnlyTokenizerJson(directory, XlmRobertaModelFile)
+            ? SentencePieceTokenizerJson.Load(directory, PairTemplateStyle.Roberta, tokenTypes: false, XlmRobertaNames)
+            : LoadXlmRoberta(directory, SentencePieceModel.Load(Path.Combine(directory, XlmRobertaModelFile)));
 
     internal static SentencePieceTextTokenizer LoadXlmRoberta(string directory, SentencePieceModel model)
     {
         var configPath = Path.Combine(directory, "tokenizer_config.json");
         var config = TokenizerConfigFile.ReadOptional(configPath);
-        var names = Names(config, "<s>", "</s>", "<unk>", "</s>", "<pad>", "<s>", "<mask>");
+        var names = Names(config, XlmRobertaNames);
 
         // fairseq's dictionary: four fixed ids, then SentencePiece's pieces shifted by one, then <mask>.
         var fairseq = new Dictionary<string, int>(StringComparer.Ordinal)
@@ -54,7 +60,9 @@ public static class SentencePieceTokenizerLoader
 
     /// <summary><c>DebertaV2Tokenizer</c>: <c>[CLS] A [SEP] B [SEP]</c> with BERT's token types, SentencePiece ids as they are.</summary>
     public static SentencePieceTextTokenizer LoadDebertaV2(string directory) =>
-        LoadDebertaV2(directory, SentencePieceModel.Load(Path.Combine(directory, DebertaV2ModelFile)));
+        OnlyTokenizerJson(directory, DebertaV2ModelFile)
+            ? SentencePieceTokenizerJson.Load(directory, PairTemplateStyle.Bert, tokenTypes: true, DebertaV2Names)
+            : LoadDebertaV2(directory, SentencePieceModel.Load(Path.Combine(directory, DebertaV2ModelFile)));
 
     internal static SentencePieceTextTokenizer LoadDebertaV2(string directory, SentencePieceModel model)
     {
@@ -69,7 +77,7 @@ public static class SentencePieceTokenizerLoader
                 key: "split_by_punct");
         }
 
-        var names = Names(config, "[CLS]", "[SEP]", "[UNK]", "[SEP]", "[PAD]", "[CLS]", "[MASK]");
+        var names = Names(config, DebertaV2Names);
 
         // Tokens the model lacks become added tokens after the pieces, in this order (deberta-v3's [MASK] = 128000),
         // unless added_tokens.json numbers them.
@@ -98,7 +106,11 @@ public static class SentencePieceTokenizerLoader
             Save(dir, model, DebertaV2ModelFile, config, "DebertaV2Tokenizer", names, added));
     }
 
-    private static Dictionary<string, string> Names(JsonObject config, params string[] defaults)
+    /// <summary>The folder has a fast tokenizer's tokenizer.json but not the SentencePiece model file.</summary>
+    private static bool OnlyTokenizerJson(string directory, string modelFile) =>
+        !File.Exists(Path.Combine(directory, modelFile)) && File.Exists(Path.Combine(directory, "tokenizer.json"));
+
+    internal static Dictionary<string, string> Names(JsonObject config, params string[] defaults)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < SpecialKeys.Length; i++)
