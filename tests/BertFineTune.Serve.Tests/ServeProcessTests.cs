@@ -8,13 +8,17 @@ using BertFineTune.Tests.Support;
 
 namespace BertFineTune.Serve.Tests;
 
-/// <summary><c>bertft serve</c> as a user runs it: a real process on loopback serving the tiny-bert fixture folder.</summary>
+/// <summary><c>bertft serve</c> as a user runs it: a real process on loopback serving a fixture model folder.</summary>
 public partial class ServeProcessTests
 {
-    [Fact]
-    public async Task Serves_a_model_folder_and_stops_gracefully_on_sigterm()
+    [Theory]
+    [InlineData("tiny-bert")]
+    [InlineData("tiny-electra")]
+    [InlineData("tiny-xlm-roberta")]
+    [InlineData("tiny-deberta-v3")]
+    public async Task Serves_a_model_folder_and_stops_gracefully_on_sigterm(string fixture)
     {
-        var model = Path.Combine(RepoPaths.Fixture("tiny-bert"), "model");
+        var model = Path.Combine(RepoPaths.Fixture(fixture), "model");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "bertft.dll"), "serve", "--model", model, "--urls", "http://127.0.0.1:0" })
         {

@@ -14,7 +14,7 @@ public sealed class HubDownloader : IDisposable
 {
     /// <summary>Tokenizer files fetched when the repository has them.</summary>
     public static readonly IReadOnlyList<string> TokenizerFiles =
-        ["tokenizer_config.json", "special_tokens_map.json", "tokenizer.json", "vocab.txt", "vocab.json", "merges.txt"];
+        ["tokenizer_config.json", "special_tokens_map.json", "tokenizer.json", "vocab.txt", "vocab.json", "merges.txt", "spm.model", "sentencepiece.bpe.model", "added_tokens.json"];
 
     private const int MaxAttempts = 5;
     private readonly HttpClient _http;

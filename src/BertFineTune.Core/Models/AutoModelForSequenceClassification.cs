@@ -11,7 +11,7 @@ namespace BertFineTune.Models;
 public static class AutoModelForSequenceClassification
 {
     /// <summary>The <c>model_type</c> values we build.</summary>
-    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["bert", "distilbert", "roberta", "xlm-roberta", "modernbert"];
+    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["bert", "distilbert", "roberta", "xlm-roberta", "modernbert", "electra", "deberta-v2"];
 
     /// <summary>
     /// Loads an HF model folder (config.json + model.safetensors / sharded index / pytorch_model.bin) as a classifier in
@@ -74,6 +74,14 @@ public static class AutoModelForSequenceClassification
         "bert" or "roberta" or "xlm-roberta" => BertConfig.Parse(json, modelType),
         "distilbert" => DistilBertConfig.Parse(json),
         "modernbert" => ModernBertConfig.Parse(json),
+        "electra" => ElectraConfig.Parse(json),
+        "deberta-v2" => DebertaV2Config.Parse(json),
+        "deberta" => throw new UserErrorException(
+            ModelErrors.UnknownModelType,
+            "model_type 'deberta' is DeBERTa v1 (microsoft/deberta-base and its fine-tunes), which is not supported. DeBERTa-v2 and -v3 (model_type 'deberta-v2', e.g. microsoft/deberta-v3-base) are; choose one of those. "
+            + $"Supported model types: {string.Join(", ", SupportedModelTypes)}.",
+            json.File,
+            key: "model_type"),
         _ => throw new UserErrorException(
             ModelErrors.UnknownModelType,
             $"model_type '{modelType}' is not supported. Supported model types: {string.Join(", ", SupportedModelTypes)}.",
@@ -88,6 +96,8 @@ public static class AutoModelForSequenceClassification
         BertConfig roberta => new RobertaForSequenceClassification(roberta),
         DistilBertConfig distil => new DistilBertForSequenceClassification(distil),
         ModernBertConfig modern => new ModernBertForSequenceClassification(modern),
+        ElectraConfig electra => new ElectraForSequenceClassification(electra),
+        DebertaV2Config deberta => new DebertaV2ForSequenceClassification(deberta),
         _ => throw new ArgumentOutOfRangeException(nameof(config), config.ModelType, "No architecture for this config."),
     };
 

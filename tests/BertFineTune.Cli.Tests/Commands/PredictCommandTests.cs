@@ -9,7 +9,7 @@ namespace BertFineTune.Cli.Tests.Commands;
 
 public class PredictCommandTests
 {
-    public static TheoryData<string> Fixtures => new() { "tiny-bert", "tiny-distilbert", "tiny-roberta", "tiny-modernbert", "tiny-modernbert-cls" };
+    public static TheoryData<string> Fixtures => new() { "tiny-bert", "tiny-distilbert", "tiny-roberta", "tiny-modernbert", "tiny-modernbert-cls", "tiny-electra", "tiny-xlm-roberta", "tiny-deberta-v3" };
 
     [Theory]
     [MemberData(nameof(Fixtures))]

@@ -75,7 +75,9 @@ internal sealed class FakeHubServer : IDisposable
     public static string GitBlobSha1(byte[] bytes) =>
         Convert.ToHexStringLower(SHA1.HashData([.. Encoding.ASCII.GetBytes($"blob {bytes.Length}\0"), .. bytes]));
 
-    private static bool IsLfs(string name) => name.EndsWith(".safetensors", StringComparison.Ordinal) || name.EndsWith(".bin", StringComparison.Ordinal);
+    // SentencePiece models (spm.model, sentencepiece.bpe.model) are LFS files on the Hub too.
+    private static bool IsLfs(string name) =>
+        name.EndsWith(".safetensors", StringComparison.Ordinal) || name.EndsWith(".bin", StringComparison.Ordinal) || name.EndsWith(".model", StringComparison.Ordinal);
 
     private async Task LoopAsync()
     {

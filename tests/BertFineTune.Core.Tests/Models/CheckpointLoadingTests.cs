@@ -72,6 +72,8 @@ public class CheckpointLoadingTests
     [InlineData("tiny-distilbert", new[] { "classifier.weight", "classifier.bias" })]
     [InlineData("tiny-roberta", new[] { "classifier.out_proj.weight", "classifier.out_proj.bias" })]
     [InlineData("tiny-modernbert-cls", new[] { "classifier.weight", "classifier.bias" })]
+    [InlineData("tiny-electra", new[] { "classifier.out_proj.weight", "classifier.out_proj.bias" })]
+    [InlineData("tiny-deberta-v3", new[] { "classifier.weight", "classifier.bias" })]
     public void Another_label_count_gets_a_fresh_head_and_keeps_the_encoder(string name, string[] freshNames)
     {
         var fixture = ModelFixture.Load(name);

@@ -12,6 +12,9 @@ public class MixedPrecisionTests(ITestOutputHelper output)
     [Theory]
     [InlineData("tiny-bert")]
     [InlineData("tiny-modernbert")]
+    [InlineData("tiny-electra")]
+    [InlineData("tiny-xlm-roberta")]
+    [InlineData("tiny-deberta-v3")]
     public void Bf16_linear_layers_give_fp32_logits_close_to_fp32(string name)
     {
         var fixture = ModelFixture.Load(name);

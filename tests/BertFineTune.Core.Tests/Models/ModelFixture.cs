@@ -11,7 +11,7 @@ namespace BertFineTune.Tests.Models;
 /// <summary>One <c>fixtures/tiny-*</c> folder: its model folder, the padded batch of inputs.jsonl and expected.json.</summary>
 public sealed class ModelFixture
 {
-    public static readonly string[] Names = ["tiny-bert", "tiny-distilbert", "tiny-roberta", "tiny-modernbert", "tiny-modernbert-cls"];
+    public static readonly string[] Names = ["tiny-bert", "tiny-distilbert", "tiny-roberta", "tiny-modernbert", "tiny-modernbert-cls", "tiny-electra", "tiny-xlm-roberta", "tiny-deberta-v3"];
 
     private ModelFixture(string name)
     {

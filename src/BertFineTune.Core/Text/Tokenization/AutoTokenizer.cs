@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using BertFineTune.Diagnostics;
+using BertFineTune.Text.Tokenization.SentencePiece;
 
 namespace BertFineTune.Text.Tokenization;
 
@@ -11,7 +12,7 @@ public static class AutoTokenizer
 {
     /// <summary>The tokenizer classes and model types this loader understands, for error messages and docs.</summary>
     public const string Supported =
-        "tokenizer_class BertTokenizer, DistilBertTokenizer, RobertaTokenizer (also their *Fast names) or PreTrainedTokenizerFast with a byte-level BPE tokenizer.json; model_type bert, distilbert, roberta, modernbert";
+        "tokenizer_class BertTokenizer, DistilBertTokenizer, ElectraTokenizer, RobertaTokenizer, XLMRobertaTokenizer, DebertaV2Tokenizer (also their *Fast names) or PreTrainedTokenizerFast with a byte-level BPE tokenizer.json; model_type bert, distilbert, electra, roberta, xlm-roberta, deberta-v2, modernbert";
 
     public static ITextTokenizer FromDirectory(string directory)
     {
@@ -37,6 +38,8 @@ public static class AutoTokenizer
             Kind.Roberta or Kind.TokenizerJson when Has("tokenizer.json") => TokenizerJsonLoader.Load(directory),
             Kind.Roberta => RobertaTokenizerLoader.Load(directory),
             Kind.TokenizerJson => TokenizerJsonLoader.Load(directory),
+            Kind.XlmRoberta => SentencePieceTokenizerLoader.LoadXlmRoberta(directory),
+            Kind.DebertaV2 => SentencePieceTokenizerLoader.LoadDebertaV2(directory),
             _ => throw new UserErrorException(
                 "BFT205",
                 $"Unknown tokenizer (tokenizer_class '{tokenizerClass ?? "none"}', model_type '{modelType ?? "none"}'). Supported: {Supported}.",
@@ -52,6 +55,8 @@ public static class AutoTokenizer
         DistilBert,
         Roberta,
         TokenizerJson,
+        XlmRoberta,
+        DebertaV2,
     }
 
     private static Kind KindFromClass(string tokenizerClass, string? modelType)
@@ -61,9 +66,11 @@ public static class AutoTokenizer
             : tokenizerClass;
         return name switch
         {
-            "BertTokenizer" => modelType == "distilbert" ? Kind.DistilBert : Kind.Bert,
+            "BertTokenizer" or "ElectraTokenizer" => modelType == "distilbert" ? Kind.DistilBert : Kind.Bert,
             "DistilBertTokenizer" => Kind.DistilBert,
             "RobertaTokenizer" => Kind.Roberta,
+            "XLMRobertaTokenizer" => Kind.XlmRoberta,
+            "DebertaV2Tokenizer" => Kind.DebertaV2,
             "PreTrainedTokenizerFast" => Kind.TokenizerJson,
             _ => Kind.Unknown,
         };
@@ -71,10 +78,12 @@ public static class AutoTokenizer
 
     private static Kind KindFromModelType(string? modelType, string directory) => modelType switch
     {
-        "bert" => Kind.Bert,
+        "bert" or "electra" => Kind.Bert,
         "distilbert" => Kind.DistilBert,
         "roberta" => Kind.Roberta,
         "modernbert" => Kind.TokenizerJson,
+        "xlm-roberta" => Kind.XlmRoberta,
+        "deberta-v2" => Kind.DebertaV2,
         null when File.Exists(Path.Combine(directory, "vocab.txt")) => Kind.Bert,
         null when File.Exists(Path.Combine(directory, "tokenizer.json")) => Kind.TokenizerJson,
         null when File.Exists(Path.Combine(directory, "vocab.json")) => Kind.Roberta,

@@ -6,7 +6,7 @@ namespace BertFineTune.Tests.Text.Tokenization;
 /// <summary>Every fixture example (text, pair, max_length 24) gives the reference tokenizer's ids, types and tokens.</summary>
 public sealed class FixtureTokenizationTests
 {
-    public static TheoryData<string> Fixtures => ["tiny-bert", "tiny-distilbert", "tiny-roberta", "tiny-modernbert", "tiny-modernbert-cls"];
+    public static TheoryData<string> Fixtures => ["tiny-bert", "tiny-distilbert", "tiny-roberta", "tiny-modernbert", "tiny-modernbert-cls", "tiny-electra", "tiny-xlm-roberta", "tiny-deberta-v3"];
 
     [Theory]
     [MemberData(nameof(Fixtures))]

@@ -1,0 +1,445 @@
+using BertFineTune.Models.Configuration;
+using BertFineTune.Models.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+#pragma warning disable SA1402, SA1649 // One file per architecture, mirroring modeling_deberta_v2.py.
+
+namespace BertFineTune.Models;
+
+/// <summary>
+/// <c>DebertaV2Embeddings</c>: word embeddings (+ absolute positions when <c>position_biased_input</c>, + token types when
+/// <c>type_vocab_size</c> &gt; 0), <c>embed_proj</c> when <c>embedding_size ≠ hidden_size</c>, LayerNorm, then padded
+/// positions zeroed by the attention mask.
+/// </summary>
+public sealed class DebertaV2Embeddings : nn.Module<ModelInputs, Tensor>
+{
+    private readonly Embedding word_embeddings;
+    private readonly Embedding? position_embeddings;
+    private readonly Embedding? token_type_embeddings;
+    private readonly MixedPrecisionLinear? embed_proj;
+    private readonly HfLayerNorm LayerNorm;
+    private readonly Dropout dropout;
+
+    public DebertaV2Embeddings(DebertaV2Config config)
+        : base(nameof(DebertaV2Embeddings))
+    {
+        word_embeddings = nn.Embedding(config.VocabSize, config.EmbeddingSize, padding_idx: config.PadTokenId);
+        register_module(nameof(word_embeddings), word_embeddings);
+        if (config.PositionBiasedInput)
+        {
+            position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.EmbeddingSize);
+            register_module(nameof(position_embeddings), position_embeddings);
+        }
+
+        if (config.TypeVocabSize > 0)
+        {
+            token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.EmbeddingSize);
+            register_module(nameof(token_type_embeddings), token_type_embeddings);
+        }
+
+        if (config.EmbeddingSize != config.HiddenSize)
+        {
+            embed_proj = new MixedPrecisionLinear(config.EmbeddingSize, config.HiddenSize, hasBias: false);
+            register_module(nameof(embed_proj), embed_proj);
+        }
+
+        LayerNorm = new HfLayerNorm(config.HiddenSize, config.LayerNormEps);
+        dropout = nn.Dropout(config.HiddenDropoutProb);
+        register_module(nameof(LayerNorm), LayerNorm);
+        register_module(nameof(dropout), dropout);
+    }
+
+    public override Tensor forward(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var ids = inputs.InputIds;
+        var embeddings = word_embeddings.forward(ids);
+        if (position_embeddings is not null)
+        {
+            var positions = torch.arange(ids.shape[1], dtype: ScalarType.Int64, device: ids.device).unsqueeze(0);
+            embeddings = embeddings + position_embeddings.forward(positions);
+        }
+
+        if (token_type_embeddings is not null)
+        {
+            embeddings = embeddings + token_type_embeddings.forward(inputs.TokenTypeIds ?? torch.zeros_like(ids));
+        }
+
+        if (embed_proj is not null)
+        {
+            embeddings = embed_proj.forward(embeddings);
+        }
+
+        embeddings = LayerNorm.forward(embeddings) * inputs.AttentionMask.unsqueeze(2).to(ScalarType.Float32);
+        return dropout.forward(embeddings).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// DeBERTa's relative positions: <c>r = i − j</c> for query i and key j, log-bucketed beyond half the bucket count
+/// (<c>make_log_bucket_position</c>, computed in float32 exactly as transformers does).
+/// </summary>
+public static class DebertaRelativePositions
+{
+    /// <summary><c>build_relative_position(q, k)</c>: the bucketed <c>i − j</c> as int64 <c>[query, key]</c>.</summary>
+    public static Tensor Build(long querySize, long keySize, int bucketSize, int maxPosition, Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        var q = torch.arange(querySize, dtype: ScalarType.Int64, device: device);
+        var k = torch.arange(keySize, dtype: ScalarType.Int64, device: device);
+        var relative = q.unsqueeze(1) - k.unsqueeze(0);
+        if (bucketSize > 0 && maxPosition > 0)
+        {
+            relative = LogBucket(relative, bucketSize, maxPosition);
+        }
+
+        return relative.to(ScalarType.Int64).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <c>make_log_bucket_position</c>: |r| ≤ mid stays r; beyond, <c>sign(r)·(ceil(ln(|r|/mid) / ln((max−1)/mid) · (mid−1)) + mid)</c>
+    /// with <c>mid = bucket_size / 2</c>.
+    /// </summary>
+    public static Tensor LogBucket(Tensor relative, int bucketSize, int maxPosition)
+    {
+        using var scope = torch.NewDisposeScope();
+        var sign = relative.sign();
+        var mid = bucketSize / 2;
+        var inner = relative.lt(mid).logical_and(relative.gt(-mid));
+        var absolute = torch.where(inner, torch.tensor((long)(mid - 1), device: relative.device), relative.abs());
+        var ratio = absolute.to(ScalarType.Float32) / (float)mid;
+        var denominator = torch.tensor((float)((maxPosition - 1) / (double)mid), device: relative.device).log();
+        var logPosition = (ratio.log() / denominator * (float)(mid - 1)).ceil() + mid;
+        var bucketed = torch.where(absolute.le(mid), relative.to(ScalarType.Float32), logPosition * sign.to(ScalarType.Float32));
+        return bucketed.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// <c>DisentangledSelfAttention</c>: content-to-content scores plus, per <c>pos_att_type</c>, content-to-position
+/// (<c>Q_i · PK[δ(i,j)]</c>) and position-to-content (<c>K_j · PQ[δ(i,j)]</c>) terms, all divided by
+/// <c>√(head_dim · (1 + number of relative terms))</c>; softmax over the pair mask, masked probabilities set to 0.
+/// </summary>
+public sealed class DisentangledSelfAttention : nn.Module<Tensor, Tensor, Tensor?, Tensor?, Tensor>
+{
+    private readonly MixedPrecisionLinear query_proj;
+    private readonly MixedPrecisionLinear key_proj;
+    private readonly MixedPrecisionLinear value_proj;
+    private readonly MixedPrecisionLinear? pos_key_proj;
+    private readonly MixedPrecisionLinear? pos_query_proj;
+    private readonly Dropout pos_dropout;
+    private readonly Dropout dropout;
+    private readonly DebertaV2Config _config;
+    private readonly long _heads;
+    private readonly int _scaleFactor;
+
+    public DisentangledSelfAttention(DebertaV2Config config)
+        : base(nameof(DisentangledSelfAttention))
+    {
+        _config = config;
+        _heads = config.NumAttentionHeads;
+        _scaleFactor = 1 + (config.HasC2P ? 1 : 0) + (config.HasP2C ? 1 : 0);
+        query_proj = new MixedPrecisionLinear(config.HiddenSize, config.HiddenSize);
+        key_proj = new MixedPrecisionLinear(config.HiddenSize, config.HiddenSize);
+        value_proj = new MixedPrecisionLinear(config.HiddenSize, config.HiddenSize);
+        register_module(nameof(query_proj), query_proj);
+        register_module(nameof(key_proj), key_proj);
+        register_module(nameof(value_proj), value_proj);
+        if (config.RelativeAttention && !config.ShareAttKey)
+        {
+            if (config.HasC2P)
+            {
+                pos_key_proj = new MixedPrecisionLinear(config.HiddenSize, config.HiddenSize);
+                register_module(nameof(pos_key_proj), pos_key_proj);
+            }
+
+            if (config.HasP2C)
+            {
+                pos_query_proj = new MixedPrecisionLinear(config.HiddenSize, config.HiddenSize);
+                register_module(nameof(pos_query_proj), pos_query_proj);
+            }
+        }
+
+        pos_dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = nn.Dropout(config.AttentionProbsDropoutProb);
+        register_module(nameof(pos_dropout), pos_dropout);
+        register_module(nameof(dropout), dropout);
+    }
+
+    /// <param name="hidden"><c>[batch, seq, hidden]</c>.</param>
+    /// <param name="pairMask">bool <c>[batch, 1, seq, seq]</c>: true where both query and key are real tokens.</param>
+    /// <param name="relativePositions">int64 <c>[seq, seq]</c> from <see cref="DebertaRelativePositions.Build"/>, or null without relative attention.</param>
+    /// <param name="relEmbeddings">The (normalised) relative embeddings <c>[2·span, hidden]</c>, or null.</param>
+    public override Tensor forward(Tensor hidden, Tensor pairMask, Tensor? relativePositions, Tensor? relEmbeddings)
+    {
+        using var scope = torch.NewDisposeScope();
+        var q = HeadSplit.Split(query_proj.forward(hidden), _heads);
+        var k = HeadSplit.Split(key_proj.forward(hidden), _heads);
+        var v = HeadSplit.Split(value_proj.forward(hidden), _heads);
+        var scale = MathF.Sqrt(q.shape[^1] * (float)_scaleFactor);
+        var scores = torch.matmul(q, k.transpose(-1, -2)) / scale;
+        if (relativePositions is not null && relEmbeddings is not null)
+        {
+            scores = scores + DisentangledBias(q, k, relativePositions, pos_dropout.forward(relEmbeddings), scale);
+        }
+
+        // XSoftmax: masked scores to the float32 minimum, softmax, masked probabilities to exactly 0.
+        var masked = pairMask.logical_not();
+        var probabilities = scores.masked_fill(masked, float.MinValue).softmax(-1).masked_fill(masked, 0.0f);
+        probabilities = dropout.forward(probabilities);
+        return HeadSplit.Merge(torch.matmul(probabilities, v)).MoveToOuterDisposeScope();
+    }
+
+    private Tensor DisentangledBias(Tensor q, Tensor k, Tensor relative, Tensor relEmbeddings, float scale)
+    {
+        var span = _config.AttentionSpan;
+        var rel = relEmbeddings.narrow(0, 0, Math.Min(2L * span, relEmbeddings.shape[0])).unsqueeze(0);
+        var (batch, heads, queries, keys) = (q.shape[0], q.shape[1], q.shape[2], k.shape[2]);
+        var index = (relative + span).clamp(0, (2 * span) - 1);
+        Tensor? score = null;
+        if (_config.HasC2P)
+        {
+            var positionKeys = HeadSplit.Split((pos_key_proj ?? key_proj).forward(rel), _heads); // [1, heads, 2·span, d]
+            var c2p = torch.matmul(q, positionKeys.transpose(-1, -2));                          // [batch, heads, q, 2·span]
+            c2p = c2p.gather(-1, index.expand(batch, heads, queries, keys));
+            score = c2p / scale;
+        }
+
+        if (_config.HasP2C)
+        {
+            var positionQueries = HeadSplit.Split((pos_query_proj ?? query_proj).forward(rel), _heads);
+            var p2c = torch.matmul(k, positionQueries.transpose(-1, -2));                       // [batch, heads, k, 2·span]
+
+            // Row j, column i holds K_j · PQ[δ(i, j)]; transposed, it adds to score[i, j].
+            p2c = p2c.gather(-1, index.transpose(0, 1).expand(batch, heads, keys, queries)).transpose(-1, -2);
+            score = score is null ? p2c / scale : score + (p2c / scale);
+        }
+
+        return score ?? torch.zeros_like(q.narrow(-1, 0, 1));
+    }
+}
+
+/// <summary><c>DebertaV2Attention</c>: <c>self</c> (disentangled) then <c>output</c> (dense, dropout, residual LayerNorm).</summary>
+public sealed class DebertaV2Attention : nn.Module<Tensor, Tensor, Tensor?, Tensor?, Tensor>
+{
+    private readonly DisentangledSelfAttention self;
+    private readonly BertSelfOutput output;
+
+    public DebertaV2Attention(DebertaV2Config config)
+        : base(nameof(DebertaV2Attention))
+    {
+        self = new DisentangledSelfAttention(config);
+        output = new BertSelfOutput(config.HiddenSize, config.HiddenSize, config.LayerNormEps, config.HiddenDropoutProb);
+        register_module(nameof(self), self);
+        register_module(nameof(output), output);
+    }
+
+    public override Tensor forward(Tensor hidden, Tensor pairMask, Tensor? relativePositions, Tensor? relEmbeddings)
+    {
+        using var attended = self.forward(hidden, pairMask, relativePositions, relEmbeddings);
+        return output.forward(attended, hidden);
+    }
+}
+
+/// <summary><c>DebertaV2Intermediate</c>: dense to <c>intermediate_size</c> and <c>hidden_act</c>.</summary>
+public sealed class DebertaV2Intermediate : nn.Module<Tensor, Tensor>
+{
+    private readonly MixedPrecisionLinear dense;
+    private readonly Func<Tensor, Tensor> _activation;
+
+    public DebertaV2Intermediate(DebertaV2Config config)
+        : base(nameof(DebertaV2Intermediate))
+    {
+        dense = new MixedPrecisionLinear(config.HiddenSize, config.IntermediateSize);
+        _activation = Activations.Resolve(config.HiddenAct, config.Json.File, "hidden_act");
+        register_module(nameof(dense), dense);
+    }
+
+    public override Tensor forward(Tensor hidden)
+    {
+        using var projected = dense.forward(hidden);
+        return _activation(projected);
+    }
+}
+
+/// <summary><c>DebertaV2Layer</c>: attention, intermediate, output (post-norm, as BERT).</summary>
+public sealed class DebertaV2Layer : nn.Module<Tensor, Tensor, Tensor?, Tensor?, Tensor>
+{
+    private readonly DebertaV2Attention attention;
+    private readonly DebertaV2Intermediate intermediate;
+    private readonly BertSelfOutput output;
+
+    public DebertaV2Layer(DebertaV2Config config)
+        : base(nameof(DebertaV2Layer))
+    {
+        attention = new DebertaV2Attention(config);
+        intermediate = new DebertaV2Intermediate(config);
+        output = new BertSelfOutput(config.IntermediateSize, config.HiddenSize, config.LayerNormEps, config.HiddenDropoutProb);
+        register_module(nameof(attention), attention);
+        register_module(nameof(intermediate), intermediate);
+        register_module(nameof(output), output);
+    }
+
+    public override Tensor forward(Tensor hidden, Tensor pairMask, Tensor? relativePositions, Tensor? relEmbeddings)
+    {
+        using var scope = torch.NewDisposeScope();
+        var attended = attention.forward(hidden, pairMask, relativePositions, relEmbeddings);
+        return output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// <c>DebertaV2Encoder</c>: the layers, the relative position table <c>rel_embeddings</c> shared by all of them, and the
+/// <c>LayerNorm</c> that normalises it when <c>norm_rel_ebd</c> says <c>layer_norm</c>.
+/// </summary>
+public sealed class DebertaV2Encoder : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly ModuleList<DebertaV2Layer> layer;
+    private readonly Embedding? rel_embeddings;
+    private readonly HfLayerNorm? LayerNorm;
+    private readonly DebertaV2Config _config;
+
+    public DebertaV2Encoder(DebertaV2Config config)
+        : base(nameof(DebertaV2Encoder))
+    {
+        _config = config;
+        layer = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new DebertaV2Layer(config)).ToArray());
+        register_module(nameof(layer), layer);
+        if (config.RelativeAttention)
+        {
+            rel_embeddings = nn.Embedding(2L * config.AttentionSpan, config.HiddenSize);
+            register_module(nameof(rel_embeddings), rel_embeddings);
+        }
+
+        if (config.NormRelEmbeddings)
+        {
+            LayerNorm = new HfLayerNorm(config.HiddenSize, config.LayerNormEps);
+            register_module(nameof(LayerNorm), LayerNorm);
+        }
+    }
+
+    /// <param name="hidden">The embeddings <c>[batch, seq, hidden]</c>.</param>
+    /// <param name="attentionMask">The 0/1 padding mask <c>[batch, seq]</c>.</param>
+    public override Tensor forward(Tensor hidden, Tensor attentionMask)
+    {
+        using var scope = torch.NewDisposeScope();
+        var keep = attentionMask.to(ScalarType.Bool);
+        var pairMask = keep.unsqueeze(1).unsqueeze(2).logical_and(keep.unsqueeze(1).unsqueeze(3)); // [batch, 1, q, k]
+        Tensor? relative = null;
+        Tensor? rel = null;
+        if (rel_embeddings is not null)
+        {
+            var seq = hidden.shape[1];
+            relative = DebertaRelativePositions.Build(seq, seq, _config.PositionBuckets, _config.MaxRelativePositions, hidden.device);
+            rel = LayerNorm is null ? rel_embeddings.weight : LayerNorm.forward(rel_embeddings.weight!);
+        }
+
+        var current = hidden;
+        foreach (var block in layer)
+        {
+            current = block.forward(current, pairMask, relative, rel);
+        }
+
+        return current.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary><c>DebertaV2Model</c>: embeddings and encoder; the output is the last layer's hidden state.</summary>
+public sealed class DebertaV2Model : nn.Module<ModelInputs, Tensor>
+{
+    private readonly DebertaV2Embeddings embeddings;
+    private readonly DebertaV2Encoder encoder;
+
+    public DebertaV2Model(DebertaV2Config config)
+        : base(nameof(DebertaV2Model))
+    {
+        embeddings = new DebertaV2Embeddings(config);
+        encoder = new DebertaV2Encoder(config);
+        register_module(nameof(embeddings), embeddings);
+        register_module(nameof(encoder), encoder);
+    }
+
+    public override Tensor forward(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        return encoder.forward(embeddings.forward(inputs), inputs.AttentionMask).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary><c>ContextPooler</c>: first token, dropout, dense, <c>pooler_hidden_act</c>.</summary>
+public sealed class ContextPooler : nn.Module<Tensor, Tensor>
+{
+    private readonly MixedPrecisionLinear dense;
+    private readonly Dropout dropout;
+    private readonly Func<Tensor, Tensor> _activation;
+
+    public ContextPooler(DebertaV2Config config)
+        : base(nameof(ContextPooler))
+    {
+        dense = new MixedPrecisionLinear(config.PoolerHiddenSize, config.PoolerHiddenSize);
+        dropout = nn.Dropout(config.PoolerDropout);
+        _activation = Activations.Resolve(config.PoolerHiddenAct, config.Json.File, "pooler_hidden_act");
+        register_module(nameof(dense), dense);
+        register_module(nameof(dropout), dropout);
+    }
+
+    public override Tensor forward(Tensor hidden)
+    {
+        using var scope = torch.NewDisposeScope();
+        return _activation(dense.forward(dropout.forward(hidden.select(1, 0)))).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// <c>DebertaV2ForSequenceClassification</c> (DeBERTa-v2 and -v3): <c>deberta</c>, then the top-level <c>pooler</c>
+/// (ContextPooler), dropout and <c>classifier</c>.
+/// </summary>
+public sealed class DebertaV2ForSequenceClassification : HfSequenceClassifier
+{
+    private readonly DebertaV2Model deberta;
+    private readonly ContextPooler pooler;
+    private readonly MixedPrecisionLinear classifier;
+    private readonly Dropout dropout;
+
+    public DebertaV2ForSequenceClassification(DebertaV2Config config)
+        : base(nameof(DebertaV2ForSequenceClassification), config)
+    {
+        Config = config;
+        deberta = new DebertaV2Model(config);
+        pooler = new ContextPooler(config);
+        classifier = new MixedPrecisionLinear(config.PoolerHiddenSize, config.Labels.Count);
+        dropout = nn.Dropout(config.ClsDropout ?? config.HiddenDropoutProb);
+        register_module(nameof(deberta), deberta);
+        register_module(nameof(pooler), pooler);
+        register_module(nameof(classifier), classifier);
+        register_module(nameof(dropout), dropout);
+    }
+
+    public DebertaV2Config Config { get; }
+
+    public override string LabelLayerWeight => "classifier.weight";
+
+    /// <summary>Relative attention has no length limit of its own; absolute positions (v2 with position_biased_input) do.</summary>
+    public override int MaxSequenceLength => Config.MaxPositionEmbeddings;
+
+    public override bool UsesTokenTypeIds => Config.TypeVocabSize > 0;
+
+    protected override string BasePrefix => "deberta.";
+
+    /// <summary>Pre-training checkpoints (deberta-v3-base on the Hub) have no pooler: it is created with the head.</summary>
+    protected override IReadOnlyList<string> HeadPrefixes { get; } = ["classifier.", "pooler."];
+
+    /// <summary>The masked-LM and replaced-token-detection heads of pre-training checkpoints.</summary>
+    protected override IReadOnlyList<string> IgnoredCheckpointPrefixes { get; } = ["lm_predictions.", "mask_predictions.", "cls."];
+
+    public override Tensor ForwardHidden(ModelInputs inputs) => deberta.forward(inputs);
+
+    public override Tensor forward(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var pooled = pooler.forward(deberta.forward(inputs));
+        return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,158 @@
+using BertFineTune.Models.Configuration;
+using BertFineTune.Models.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+#pragma warning disable SA1402, SA1649 // One file per architecture, mirroring modeling_electra.py.
+
+namespace BertFineTune.Models;
+
+/// <summary>
+/// <c>ElectraEmbeddings</c>: BERT's word + absolute position + token type sum and LayerNorm, at <c>embedding_size</c>
+/// (not <c>hidden_size</c>).
+/// </summary>
+public sealed class ElectraEmbeddings : nn.Module<ModelInputs, Tensor>
+{
+    private readonly Embedding word_embeddings;
+    private readonly Embedding position_embeddings;
+    private readonly Embedding token_type_embeddings;
+    private readonly HfLayerNorm LayerNorm;
+    private readonly Dropout dropout;
+
+    public ElectraEmbeddings(ElectraConfig config)
+        : base(nameof(ElectraEmbeddings))
+    {
+        word_embeddings = nn.Embedding(config.VocabSize, config.EmbeddingSize, padding_idx: config.PadTokenId);
+        position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.EmbeddingSize);
+        token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.EmbeddingSize);
+        LayerNorm = new HfLayerNorm(config.EmbeddingSize, config.LayerNormEps);
+        dropout = nn.Dropout(config.HiddenDropoutProb);
+        register_module(nameof(word_embeddings), word_embeddings);
+        register_module(nameof(position_embeddings), position_embeddings);
+        register_module(nameof(token_type_embeddings), token_type_embeddings);
+        register_module(nameof(LayerNorm), LayerNorm);
+        register_module(nameof(dropout), dropout);
+    }
+
+    public override Tensor forward(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var ids = inputs.InputIds;
+        var positions = torch.arange(ids.shape[1], dtype: ScalarType.Int64, device: ids.device).unsqueeze(0);
+        var types = inputs.TokenTypeIds ?? torch.zeros_like(ids);
+        var sum = word_embeddings.forward(ids) + token_type_embeddings.forward(types) + position_embeddings.forward(positions);
+        return dropout.forward(LayerNorm.forward(sum)).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// <c>ElectraModel</c>: embeddings, <c>embeddings_project</c> (only when <c>embedding_size ≠ hidden_size</c>) and BERT's
+/// encoder. There is no pooler.
+/// </summary>
+public sealed class ElectraModel : nn.Module<ModelInputs, Tensor>
+{
+    private readonly ElectraEmbeddings embeddings;
+    private readonly MixedPrecisionLinear? embeddings_project;
+    private readonly BertEncoder encoder;
+
+    public ElectraModel(ElectraConfig config)
+        : base(nameof(ElectraModel))
+    {
+        embeddings = new ElectraEmbeddings(config);
+        register_module(nameof(embeddings), embeddings);
+        if (config.EmbeddingSize != config.HiddenSize)
+        {
+            embeddings_project = new MixedPrecisionLinear(config.EmbeddingSize, config.HiddenSize);
+            register_module(nameof(embeddings_project), embeddings_project);
+        }
+
+        encoder = new BertEncoder(config.Encoder);
+        register_module(nameof(encoder), encoder);
+    }
+
+    /// <summary>The last hidden state <c>[batch, seq, hidden]</c>.</summary>
+    public override Tensor forward(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var mask = ScaledDotProductAttention.PaddingMask(inputs.AttentionMask);
+        var hidden = embeddings.forward(inputs);
+        if (embeddings_project is not null)
+        {
+            hidden = embeddings_project.forward(hidden);
+        }
+
+        return encoder.forward(hidden, mask).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// <c>ElectraClassificationHead</c>: first token, dropout, dense, GELU, dropout, out_proj. The GELU is fixed (exact erf
+/// form) whatever <c>hidden_act</c> says, as in transformers.
+/// </summary>
+public sealed class ElectraClassificationHead : nn.Module<Tensor, Tensor>
+{
+    private readonly MixedPrecisionLinear dense;
+    private readonly Dropout dropout;
+    private readonly MixedPrecisionLinear out_proj;
+
+    public ElectraClassificationHead(ElectraConfig config)
+        : base(nameof(ElectraClassificationHead))
+    {
+        dense = new MixedPrecisionLinear(config.HiddenSize, config.HiddenSize);
+        dropout = nn.Dropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
+        out_proj = new MixedPrecisionLinear(config.HiddenSize, config.Labels.Count);
+        register_module(nameof(dense), dense);
+        register_module(nameof(dropout), dropout);
+        register_module(nameof(out_proj), out_proj);
+    }
+
+    public override Tensor forward(Tensor features)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = dropout.forward(features.select(1, 0));
+        x = dropout.forward(nn.functional.gelu(dense.forward(x)));
+        return out_proj.forward(x).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary><c>ElectraForSequenceClassification</c>: <c>electra</c> (the discriminator) and <c>classifier</c>.</summary>
+public sealed class ElectraForSequenceClassification : HfSequenceClassifier
+{
+    private readonly ElectraModel electra;
+    private readonly ElectraClassificationHead classifier;
+
+    public ElectraForSequenceClassification(ElectraConfig config)
+        : base(nameof(ElectraForSequenceClassification), config)
+    {
+        Config = config;
+        electra = new ElectraModel(config);
+        classifier = new ElectraClassificationHead(config);
+        register_module(nameof(electra), electra);
+        register_module(nameof(classifier), classifier);
+    }
+
+    public ElectraConfig Config { get; }
+
+    public override string LabelLayerWeight => "classifier.out_proj.weight";
+
+    public override int MaxSequenceLength => Config.MaxPositionEmbeddings;
+
+    public override bool UsesTokenTypeIds => true;
+
+    protected override string BasePrefix => "electra.";
+
+    protected override IReadOnlyList<string> HeadPrefixes { get; } = ["classifier."];
+
+    /// <summary>ElectraForPreTraining's discriminator head and ElectraForMaskedLM's generator head.</summary>
+    protected override IReadOnlyList<string> IgnoredCheckpointPrefixes { get; } =
+        ["discriminator_predictions.", "generator_predictions.", "generator_lm_head."];
+
+    public override Tensor ForwardHidden(ModelInputs inputs) => electra.forward(inputs);
+
+    public override Tensor forward(ModelInputs inputs)
+    {
+        using var hidden = electra.forward(inputs);
+        return classifier.forward(hidden);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using BertFineTune.Cli.Tests.Support;
+using BertFineTune.Tests.Support;
+using CsvHelper;
+
+namespace BertFineTune.Cli.Tests.Commands;
+
+/// <summary>
+/// ELECTRA, XLM-RoBERTa and DeBERTa-v3 through the whole product: <c>bertft train</c> on 300 real fortunes with the
+/// tiny fixture as base model, a Hugging Face folder with the family's tokenizer files, then <c>predict</c> and
+/// <c>evaluate</c> on the saved model.
+/// </summary>
+public class SentencePieceFamiliesEndToEndTests
+{
+    public static TheoryData<string, string, string, string> Families => new()
+    {
+        { "tiny-electra", "ElectraForSequenceClassification", "electra", "vocab.txt" },
+        { "tiny-xlm-roberta", "XLMRobertaForSequenceClassification", "xlm-roberta", "sentencepiece.bpe.model" },
+        { "tiny-deberta-v3", "DebertaV2ForSequenceClassification", "deberta-v2", "spm.model" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public async Task Trains_saves_in_hf_format_and_predicts(string fixture, string architecture, string modelType, string tokenizerFile)
+    {
+        using var temp = new TempDirectory();
+        WriteFortunes(temp.File("fortunes.csv"), rows: 300);
+        var baseModel = Path.Combine(RepoPaths.Fixture(fixture), "model");
+        await File.WriteAllTextAsync(temp.File("config.yaml"), Config(baseModel));
+
+        var train = await Bertft.RunAsync(temp.Path, null, "train", "config.yaml");
+
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Contains("fresh", train.Stdout); // 8 topics, not the fixture's 3 labels: a new head
+        foreach (var file in new[] { "config.json", "model.safetensors", tokenizerFile, "tokenizer_config.json", "special_tokens_map.json" })
+        {
+            Assert.True(File.Exists(temp.File("out/model/" + file)), $"missing model/{file}\n{train}");
+        }
+
+        if (tokenizerFile.EndsWith(".model", StringComparison.Ordinal))
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(baseModel, tokenizerFile)), File.ReadAllBytes(temp.File("out/model/" + tokenizerFile)));
+        }
+
+        string[] labels;
+        using (var config = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("out/model/config.json"))))
+        {
+            Assert.Equal(modelType, config.RootElement.GetProperty("model_type").GetString());
+            Assert.Equal(architecture, config.RootElement.GetProperty("architectures")[0].GetString());
+            labels = [.. config.RootElement.GetProperty("id2label").EnumerateObject().Select(p => p.Value.GetString()!)];
+            Assert.Equal(8, labels.Length);
+        }
+
+        var predict = await Bertft.RunAsync(
+            temp.Path, null, "predict", "--model", "out/model", "--input", "out/data/test.csv", "--text-column", "text", "--output", "predictions.csv", "--logits");
+
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+        using var reader = new StreamReader(temp.File("predictions.csv"));
+        using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
+        var predictions = csv.GetRecords<dynamic>().Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal(CountRows(temp.File("out/data/test.csv")), predictions.Count);
+        Assert.True(predictions.Count >= 20);
+        Assert.All(predictions, p => Assert.Contains((string)p["predicted_label"], labels));
+
+        var evaluate = await Bertft.RunAsync(
+            temp.Path, null, "evaluate", "--model", "out/model", "--input", "out/data/test.csv", "--text-column", "text", "--label-column", "labels", "--max-length", "32", "--output", "eval");
+
+        Assert.True(evaluate.ExitCode == 0, evaluate.ToString());
+        using var trained = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("out/metrics.json")));
+        using var evaluated = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("eval/metrics.json")));
+        Assert.Equal(
+            trained.RootElement.GetProperty("test").GetProperty("confusion_matrix").GetRawText(),
+            evaluated.RootElement.GetProperty("test").GetProperty("confusion_matrix").GetRawText());
+    }
+
+    private static int CountRows(string path)
+    {
+        using var reader = new StreamReader(path);
+        using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
+        return csv.GetRecords<dynamic>().Count();
+    }
+
+    private static void WriteFortunes(string path, int rows)
+    {
+        using var reader = new StreamReader(RepoPaths.Data("fortunes", "fortunes.csv"));
+        using var input = new CsvReader(reader, CultureInfo.InvariantCulture);
+        using var writer = new StreamWriter(path);
+        using var output = new CsvWriter(writer, CultureInfo.InvariantCulture);
+        output.WriteField("quote");
+        output.WriteField("topic");
+        output.NextRecord();
+        input.Read();
+        input.ReadHeader();
+        for (var i = 0; i < rows && input.Read(); i++)
+        {
+            output.WriteField(input.GetField("quote"));
+            output.WriteField(input.GetField("topic"));
+            output.NextRecord();
+        }
+    }
+
+    private static string Config(string baseModel) => $$"""
+        seed: 7
+        base_model:
+          model_id: {{baseModel}}
+        dataset:
+          - filepath: fortunes.csv
+            text_column: quote
+            label_column: topic
+        preprocessing:
+          default: {lowercase: false, remove_symbols: false, remove_numbers: false, remove_newlines: true}
+          advanced: {remove_mentions: false, remove_retweets: false, remove_emojis: false}
+        training:
+          split_ratio: [0.8, 0.1, 0.1]
+          output_dir: out
+        hyperparameters:
+          epochs: 1
+          batch_size: 16
+          learning_rate: 1.0e-3
+          warmup_steps: 0
+          max_length: 32
+        loggings:
+          logging_steps: 5
+          eval_strategy: epoch
+          save_strategy: epoch
+          save_total_limit: 1
+        """;
+}
