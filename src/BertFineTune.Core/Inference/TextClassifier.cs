@@ -58,6 +58,7 @@ public sealed class TextClassifier : IDisposable
         model.to(device);
         model.eval();
         model.SetLinearComputeType(options.UseBf16 ? ScalarType.BFloat16 : null);
+        model.Unpadded = options.Unpadded;
     }
 
     /// <summary>Label names by id.</summary>

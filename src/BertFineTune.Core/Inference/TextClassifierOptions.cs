@@ -12,6 +12,12 @@ public sealed record TextClassifierOptions
     /// <summary>Runs every Linear layer's matmul in bfloat16 (weights stay fp32; logits come back fp32).</summary>
     public bool UseBf16 { get; init; }
 
+    /// <summary>
+    /// Unpadded (packed) execution: the model computes the real tokens only and attention re-pads q/k/v; same logits as
+    /// the padded path within float rounding. False runs padded.
+    /// </summary>
+    public bool Unpadded { get; init; } = true;
+
     /// <summary>Multi-label models only: a label is predicted when its sigmoid probability is at least this.</summary>
     public float MultiLabelThreshold { get; init; } = 0.5f;
 

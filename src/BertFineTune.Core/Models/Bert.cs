@@ -35,19 +35,31 @@ public sealed class BertEmbeddings : nn.Module<ModelInputs, Tensor>
         register_module(nameof(dropout), dropout);
     }
 
-    public override Tensor forward(ModelInputs inputs)
+    public override Tensor forward(ModelInputs inputs) => forward(inputs, null);
+
+    /// <summary>Padded <c>[batch, seq, hidden]</c>, or <c>[tokens, hidden]</c> for the real tokens of <paramref name="packing"/>.</summary>
+    public Tensor forward(ModelInputs inputs, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
         var ids = inputs.InputIds;
         var positions = torch.arange(ids.shape[1], dtype: ScalarType.Int64, device: ids.device).unsqueeze(0);
         var types = inputs.TokenTypeIds ?? torch.zeros_like(ids);
+        if (packing is not null)
+        {
+            // Each token keeps its padded column as its position.
+            (ids, types, positions) = (packing.Pack(ids), packing.Pack(types), packing.Pack(positions.expand_as(inputs.InputIds)));
+        }
+
         var sum = word_embeddings.forward(ids) + token_type_embeddings.forward(types) + position_embeddings.forward(positions);
         return dropout.forward(LayerNorm.forward(sum)).MoveToOuterDisposeScope();
     }
 }
 
-/// <summary><c>BertSelfAttention</c>: query/key/value projections and scaled dot-product attention over the padding mask.</summary>
-public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>, IAttentionModule
+/// <summary>
+/// <c>BertSelfAttention</c>: query/key/value projections (one fused <c>[3·hidden, hidden]</c> matmul over HF's three
+/// parameters) and scaled dot-product attention over the padding mask, on packed or padded states.
+/// </summary>
+public sealed class BertSelfAttention : nn.Module<Tensor, AttentionBatch, Tensor>, IAttentionModule
 {
     private readonly MixedPrecisionLinear query;
     private readonly MixedPrecisionLinear key;
@@ -70,16 +82,13 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>, IAtte
 
     public AttentionImplementation Implementation { get; set; } = AttentionDefaults.Implementation;
 
-    /// <param name="hidden"><c>[batch, seq, hidden]</c>.</param>
-    /// <param name="additiveMask">The extended padding mask from <see cref="ScaledDotProductAttention.PaddingMask"/>.</param>
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    /// <param name="hidden"><c>[tokens, hidden]</c> or <c>[batch, seq, hidden]</c>, as <paramref name="batch"/> says.</param>
+    /// <param name="batch">The padding mask (<see cref="ScaledDotProductAttention.PaddingMask"/>) and packing.</param>
+    public override Tensor forward(Tensor hidden, AttentionBatch batch)
     {
         using var scope = torch.NewDisposeScope();
-        var q = HeadSplit.Split(query.forward(hidden), _heads);
-        var k = HeadSplit.Split(key.forward(hidden), _heads);
-        var v = HeadSplit.Split(value.forward(hidden), _heads);
-        var context = ScaledDotProductAttention.Compute(q, k, v, additiveMask, _dropout, training, Implementation);
-        return HeadSplit.Merge(context).MoveToOuterDisposeScope();
+        var qkv = MixedPrecisionLinear.ForwardFused([query, key, value], hidden);
+        return ScaledDotProductAttention.SelfAttention(qkv, _heads, batch, _dropout, training, Implementation).MoveToOuterDisposeScope();
     }
 }
 
@@ -110,7 +119,7 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
 }
 
 /// <summary><c>BertAttention</c>: <c>self</c> then <c>output</c>.</summary>
-public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
+public sealed class BertAttention : nn.Module<Tensor, AttentionBatch, Tensor>
 {
     private readonly BertSelfAttention self;
     private readonly BertSelfOutput output;
@@ -124,9 +133,9 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
         register_module(nameof(output), output);
     }
 
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    public override Tensor forward(Tensor hidden, AttentionBatch batch)
     {
-        using var attended = self.forward(hidden, additiveMask);
+        using var attended = self.forward(hidden, batch);
         return output.forward(attended, hidden);
     }
 }
@@ -152,8 +161,8 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary><c>BertLayer</c>: attention, intermediate, output (post-norm).</summary>
-public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
+/// <summary><c>BertLayer</c>: attention, intermediate, output (post-norm); runs on packed or padded states.</summary>
+public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>, IUnpaddedLayer
 {
     private readonly BertAttention attention;
     private readonly BertIntermediate intermediate;
@@ -170,10 +179,12 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
         register_module(nameof(output), output);
     }
 
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    public override Tensor forward(Tensor hidden, Tensor additiveMask) => forward(hidden, new AttentionBatch(additiveMask));
+
+    public Tensor forward(Tensor hidden, AttentionBatch batch)
     {
         using var scope = torch.NewDisposeScope();
-        var attended = attention.forward(hidden, additiveMask);
+        var attended = attention.forward(hidden, batch);
         return output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
     }
 }
@@ -194,10 +205,18 @@ public sealed class BertPooler : nn.Module<Tensor, Tensor>
         register_module(nameof(dense), dense);
     }
 
+    /// <summary>Pools <c>[batch, seq, hidden]</c> states (HF's <c>hidden_states[:, 0]</c>).</summary>
     public override Tensor forward(Tensor hidden)
     {
+        using var first = hidden.select(1, 0);
+        return PoolFirstTokens(first);
+    }
+
+    /// <summary>Pools the first tokens <c>[batch, hidden]</c> (from padded or packed states).</summary>
+    public Tensor PoolFirstTokens(Tensor firstTokens)
+    {
         using var scope = torch.NewDisposeScope();
-        return dense.forward(hidden.select(1, 0)).tanh().MoveToOuterDisposeScope();
+        return dense.forward(firstTokens).tanh().MoveToOuterDisposeScope();
     }
 }
 
@@ -292,17 +311,27 @@ public sealed class BertModel : nn.Module<ModelInputs, Tensor>, ICheckpointLayou
         }
     }
 
-    /// <summary>The last hidden state <c>[batch, seq, hidden]</c>.</summary>
-    public override Tensor forward(ModelInputs inputs)
+    /// <summary>The last hidden state <c>[batch, seq, hidden]</c> (padded path).</summary>
+    public override Tensor forward(ModelInputs inputs) => Encode(inputs, null);
+
+    /// <summary>
+    /// The last hidden state: <c>[tokens, hidden]</c> for the real tokens of <paramref name="packing"/>, or padded
+    /// <c>[batch, seq, hidden]</c> when it is null.
+    /// </summary>
+    public Tensor Encode(ModelInputs inputs, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
-        var mask = ScaledDotProductAttention.PaddingMask(inputs.AttentionMask);
-        return encoder.forward(embeddings.forward(inputs), mask).MoveToOuterDisposeScope();
+        var batch = new AttentionBatch(ScaledDotProductAttention.PaddingMask(inputs.AttentionMask), packing);
+        return encoder.forward(embeddings.forward(inputs, packing), batch).MoveToOuterDisposeScope();
     }
 
     /// <summary>The pooled output (dense + tanh of <c>[CLS]</c>) of a last hidden state.</summary>
-    public Tensor Pool(Tensor lastHiddenState) =>
-        (pooler ?? throw new InvalidOperationException("This BertModel was built without a pooler.")).forward(lastHiddenState);
+    public Tensor Pool(Tensor lastHiddenState) => Pooler.forward(lastHiddenState);
+
+    /// <summary>The pooled output of the first tokens <c>[batch, hidden]</c>.</summary>
+    public Tensor PoolFirstTokens(Tensor firstTokens) => Pooler.PoolFirstTokens(firstTokens);
+
+    private BertPooler Pooler => pooler ?? throw new InvalidOperationException("This BertModel was built without a pooler.");
 }
 
 /// <summary><c>BertForSequenceClassification</c>: <c>bert</c> (with pooler), dropout, <c>classifier</c>.</summary>
@@ -341,12 +370,22 @@ public sealed class BertForSequenceClassification : HfSequenceClassifier
 
     protected override IReadOnlyList<string> IgnoredCheckpointPrefixes { get; } = ["cls."];
 
-    public override Tensor ForwardHidden(ModelInputs inputs) => bert.forward(inputs);
+    public override bool SupportsUnpadded => true;
+
+    public override Tensor ForwardHidden(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var packing = PackFor(inputs);
+        var hidden = bert.Encode(inputs, packing);
+        return (packing?.Unpack(hidden) ?? hidden).MoveToOuterDisposeScope();
+    }
 
     public override Tensor forward(ModelInputs inputs)
     {
         using var scope = torch.NewDisposeScope();
-        var pooled = bert.Pool(bert.forward(inputs));
-        return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
+        var packing = PackFor(inputs);
+        var hidden = bert.Encode(inputs, packing);
+        var pooled = bert.PoolFirstTokens(packing?.FirstTokenStates(hidden) ?? hidden.select(1, 0));
+        return Logits(classifier.forward(dropout.forward(pooled))).MoveToOuterDisposeScope();
     }
 }

@@ -54,17 +54,26 @@ public sealed class DistilBertEmbeddings : nn.Module<Tensor, Tensor>
         return table.to(ScalarType.Float32);
     }
 
-    public override Tensor forward(Tensor inputIds)
+    public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
+
+    /// <summary>Padded <c>[batch, seq, hidden]</c>, or <c>[tokens, hidden]</c> for the real tokens of <paramref name="packing"/>.</summary>
+    public Tensor forward(Tensor inputIds, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
+        var ids = inputIds;
         var positions = torch.arange(inputIds.shape[1], dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
-        var sum = word_embeddings.forward(inputIds) + position_embeddings.forward(positions);
+        if (packing is not null)
+        {
+            (ids, positions) = (packing.Pack(ids), packing.Pack(positions.expand_as(inputIds)));
+        }
+
+        var sum = word_embeddings.forward(ids) + position_embeddings.forward(positions);
         return dropout.forward(LayerNorm.forward(sum)).MoveToOuterDisposeScope();
     }
 }
 
-/// <summary><c>MultiHeadSelfAttention</c>: q_lin, k_lin, v_lin, out_lin.</summary>
-public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor, Tensor>, IAttentionModule
+/// <summary><c>MultiHeadSelfAttention</c>: q_lin, k_lin, v_lin (one fused matmul), out_lin; packed or padded states.</summary>
+public sealed class MultiHeadSelfAttention : nn.Module<Tensor, AttentionBatch, Tensor>, IAttentionModule
 {
     private readonly MixedPrecisionLinear q_lin;
     private readonly MixedPrecisionLinear k_lin;
@@ -90,14 +99,12 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor, Tensor>, 
 
     public AttentionImplementation Implementation { get; set; } = AttentionDefaults.Implementation;
 
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    public override Tensor forward(Tensor hidden, AttentionBatch batch)
     {
         using var scope = torch.NewDisposeScope();
-        var q = HeadSplit.Split(q_lin.forward(hidden), _heads);
-        var k = HeadSplit.Split(k_lin.forward(hidden), _heads);
-        var v = HeadSplit.Split(v_lin.forward(hidden), _heads);
-        var context = ScaledDotProductAttention.Compute(q, k, v, additiveMask, _dropout, training, Implementation);
-        return out_lin.forward(HeadSplit.Merge(context)).MoveToOuterDisposeScope();
+        var qkv = MixedPrecisionLinear.ForwardFused([q_lin, k_lin, v_lin], hidden);
+        var context = ScaledDotProductAttention.SelfAttention(qkv, _heads, batch, _dropout, training, Implementation);
+        return out_lin.forward(context).MoveToOuterDisposeScope();
     }
 }
 
@@ -128,8 +135,8 @@ public sealed class DistilBertFFN : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary><c>TransformerBlock</c>: attention, sa_layer_norm (post-norm), ffn, output_layer_norm.</summary>
-public sealed class TransformerBlock : nn.Module<Tensor, Tensor, Tensor>
+/// <summary><c>TransformerBlock</c>: attention, sa_layer_norm (post-norm), ffn, output_layer_norm; packed or padded states.</summary>
+public sealed class TransformerBlock : nn.Module<Tensor, Tensor, Tensor>, IUnpaddedLayer
 {
     private readonly MultiHeadSelfAttention attention;
     private readonly HfLayerNorm sa_layer_norm;
@@ -149,10 +156,12 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor, Tensor>
         register_module(nameof(output_layer_norm), output_layer_norm);
     }
 
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    public override Tensor forward(Tensor hidden, Tensor additiveMask) => forward(hidden, new AttentionBatch(additiveMask));
+
+    public Tensor forward(Tensor hidden, AttentionBatch batch)
     {
         using var scope = torch.NewDisposeScope();
-        var attended = sa_layer_norm.forward(attention.forward(hidden, additiveMask) + hidden);
+        var attended = sa_layer_norm.forward(attention.forward(hidden, batch) + hidden);
         return output_layer_norm.forward(ffn.forward(attended) + attended).MoveToOuterDisposeScope();
     }
 }
@@ -176,11 +185,14 @@ public sealed class DistilBertModel : nn.Module<ModelInputs, Tensor>
         register_module(nameof(transformer), transformer);
     }
 
-    public override Tensor forward(ModelInputs inputs)
+    public override Tensor forward(ModelInputs inputs) => Encode(inputs, null);
+
+    /// <summary>The last hidden state: <c>[tokens, hidden]</c> when <paramref name="packing"/> is given, else padded.</summary>
+    public Tensor Encode(ModelInputs inputs, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
-        var mask = ScaledDotProductAttention.PaddingMask(inputs.AttentionMask);
-        return transformer.forward(embeddings.forward(inputs.InputIds), mask).MoveToOuterDisposeScope();
+        var batch = new AttentionBatch(ScaledDotProductAttention.PaddingMask(inputs.AttentionMask), packing);
+        return transformer.forward(embeddings.forward(inputs.InputIds, packing), batch).MoveToOuterDisposeScope();
     }
 }
 
@@ -220,13 +232,23 @@ public sealed class DistilBertForSequenceClassification : HfSequenceClassifier
 
     protected override IReadOnlyList<string> IgnoredCheckpointPrefixes { get; } = ["vocab_transform.", "vocab_layer_norm.", "vocab_projector."];
 
-    public override Tensor ForwardHidden(ModelInputs inputs) => distilbert.forward(inputs);
+    public override bool SupportsUnpadded => true;
+
+    public override Tensor ForwardHidden(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var packing = PackFor(inputs);
+        var hidden = distilbert.Encode(inputs, packing);
+        return (packing?.Unpack(hidden) ?? hidden).MoveToOuterDisposeScope();
+    }
 
     public override Tensor forward(ModelInputs inputs)
     {
         using var scope = torch.NewDisposeScope();
-        var hidden = distilbert.forward(inputs).select(1, 0);
-        var pooled = dropout.forward(nn.functional.relu(pre_classifier.forward(hidden)));
-        return classifier.forward(pooled).MoveToOuterDisposeScope();
+        var packing = PackFor(inputs);
+        var hidden = distilbert.Encode(inputs, packing);
+        var first = packing?.FirstTokenStates(hidden) ?? hidden.select(1, 0);
+        var pooled = dropout.forward(nn.functional.relu(pre_classifier.forward(first)));
+        return Logits(classifier.forward(pooled)).MoveToOuterDisposeScope();
     }
 }

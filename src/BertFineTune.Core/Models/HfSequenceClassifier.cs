@@ -63,6 +63,13 @@ public abstract class HfSequenceClassifier : SequenceClassificationModel, ICheck
         }
     }
 
+    /// <summary>The packing of this batch when this model runs unpadded, else null (padded path). Call inside the forward's dispose scope.</summary>
+    protected PackedSequences? PackFor(ModelInputs inputs) =>
+        Unpadded && SupportsUnpadded ? PackedSequences.TryCreate(inputs.AttentionMask) : null;
+
+    /// <summary>The head's output as fp32 logits (a bf16 classifier layer returns bf16).</summary>
+    protected static Tensor Logits(Tensor output) => output.dtype == ScalarType.Float32 ? output : output.to(ScalarType.Float32);
+
     public override void SetLinearComputeType(ScalarType? dtype)
     {
         foreach (var linear in modules().OfType<MixedPrecisionLinear>())

@@ -26,15 +26,22 @@ public sealed class ModernBertEmbeddings : nn.Module<Tensor, Tensor>
         register_module(nameof(drop), drop);
     }
 
-    public override Tensor forward(Tensor inputIds)
+    public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
+
+    /// <summary>Padded <c>[batch, seq, hidden]</c>, or <c>[tokens, hidden]</c> for the real tokens of <paramref name="packing"/>.</summary>
+    public Tensor forward(Tensor inputIds, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
-        return drop.forward(norm.forward(tok_embeddings.forward(inputIds))).MoveToOuterDisposeScope();
+        var ids = packing?.Pack(inputIds) ?? inputIds;
+        return drop.forward(norm.forward(tok_embeddings.forward(ids))).MoveToOuterDisposeScope();
     }
 }
 
-/// <summary>The masks and rotary tables one forward pass shares across layers.</summary>
-public sealed record ModernBertLayerContext(Tensor GlobalMask, Tensor SlidingWindowMask, (Tensor Cos, Tensor Sin) GlobalRope, (Tensor Cos, Tensor Sin) LocalRope);
+/// <summary>
+/// The masks (with the batch's packing, if any) and rotary tables one forward pass shares across layers. Both masks are
+/// over the padded grid, so the sliding window keeps <c>|i − j| ≤ local_attention / 2</c> exactly when the states are packed.
+/// </summary>
+public sealed record ModernBertLayerContext(AttentionBatch Global, AttentionBatch SlidingWindow, (Tensor Cos, Tensor Sin) GlobalRope, (Tensor Cos, Tensor Sin) LocalRope);
 
 /// <summary><c>ModernBertAttention</c>: fused Wqkv, RoPE (global or local θ), global or sliding-window attention, Wo, out_drop.</summary>
 public sealed class ModernBertAttention : nn.Module<Tensor, ModernBertLayerContext, Tensor>, IAttentionModule
@@ -64,19 +71,18 @@ public sealed class ModernBertAttention : nn.Module<Tensor, ModernBertLayerConte
 
     public AttentionImplementation Implementation { get; set; } = AttentionDefaults.Implementation;
 
+    /// <param name="hidden">Packed <c>[tokens, hidden]</c> or padded <c>[batch, seq, hidden]</c>, as the context's batches say.</param>
+    /// <param name="context">Masks, packing and rotary tables of this forward pass.</param>
     public override Tensor forward(Tensor hidden, ModernBertLayerContext context)
     {
         using var scope = torch.NewDisposeScope();
-        var (batch, seq) = (hidden.shape[0], hidden.shape[1]);
 
-        // Wqkv's output is [q | k | v], each heads × head_dim wide.
-        var qkv = Wqkv.forward(hidden).view(batch, seq, 3, _heads, -1).permute(2, 0, 3, 1, 4);
+        // Wqkv's output is [q | k | v], each heads × head_dim wide; RoPE rotates q and k by their padded column.
         var (cos, sin) = IsGlobal ? context.GlobalRope : context.LocalRope;
-        var query = RotaryEmbedding.Apply(qkv[0], cos, sin);
-        var key = RotaryEmbedding.Apply(qkv[1], cos, sin);
-        var mask = IsGlobal ? context.GlobalMask : context.SlidingWindowMask;
-        var attended = ScaledDotProductAttention.Compute(query, key, qkv[2], mask, _dropout, training, Implementation);
-        return out_drop.forward(Wo.forward(HeadSplit.Merge(attended))).MoveToOuterDisposeScope();
+        var batch = IsGlobal ? context.Global : context.SlidingWindow;
+        var attended = ScaledDotProductAttention.SelfAttention(
+            Wqkv.forward(hidden), _heads, batch, _dropout, training, Implementation, x => RotaryEmbedding.Apply(x, cos, sin));
+        return out_drop.forward(Wo.forward(attended)).MoveToOuterDisposeScope();
     }
 }
 
@@ -163,8 +169,8 @@ public sealed class ModernBertModel : nn.Module<ModelInputs, Tensor>
     }
 
     /// <summary>
-    /// The additive masks <c>[batch, 1, seq, seq]</c>: global = <c>finfo.min</c> at padded keys; sliding window = also
-    /// <c>finfo.min</c> where <c>|i − j| &gt; local_attention / 2</c>.
+    /// The additive masks <c>[batch, 1, seq, seq]</c>: global = <see cref="ScaledDotProductAttention.MaskValue"/> at padded
+    /// keys; sliding window = also where <c>|i − j| &gt; local_attention / 2</c>.
     /// </summary>
     public static (Tensor Global, Tensor SlidingWindow) Masks(Tensor attentionMask, int localAttention)
     {
@@ -173,23 +179,26 @@ public sealed class ModernBertModel : nn.Module<ModelInputs, Tensor>
         var global = ScaledDotProductAttention.PaddingMask(attentionMask).expand(-1, 1, seq, -1).contiguous();
         var rows = torch.arange(seq, dtype: ScalarType.Int64, device: attentionMask.device);
         var outside = (rows.unsqueeze(0) - rows.unsqueeze(1)).abs().gt(localAttention / 2);
-        var sliding = global.masked_fill(outside.unsqueeze(0).unsqueeze(0), float.MinValue);
+        var sliding = global.masked_fill(outside.unsqueeze(0).unsqueeze(0), ScaledDotProductAttention.MaskValue);
         return (global.MoveToOuterDisposeScope(), sliding.MoveToOuterDisposeScope());
     }
 
-    /// <summary>The last hidden state after <c>final_norm</c>, <c>[batch, seq, hidden]</c>.</summary>
-    public override Tensor forward(ModelInputs inputs)
+    /// <summary>The last hidden state after <c>final_norm</c>, <c>[batch, seq, hidden]</c> (padded path).</summary>
+    public override Tensor forward(ModelInputs inputs) => Encode(inputs, null);
+
+    /// <summary>The last hidden state after <c>final_norm</c>: <c>[tokens, hidden]</c> when <paramref name="packing"/> is given, else padded.</summary>
+    public Tensor Encode(ModelInputs inputs, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
         var seq = inputs.InputIds.shape[1];
         var device = inputs.InputIds.device;
         var (global, sliding) = Masks(inputs.AttentionMask, _config.LocalAttention);
         var context = new ModernBertLayerContext(
-            global,
-            sliding,
+            new AttentionBatch(global, packing),
+            new AttentionBatch(sliding, packing),
             RotaryEmbedding.CosSin(seq, _config.HeadDim, _config.GlobalRopeTheta, device),
             RotaryEmbedding.CosSin(seq, _config.HeadDim, _config.LocalRopeTheta, device));
-        var hidden = embeddings.forward(inputs.InputIds);
+        var hidden = embeddings.forward(inputs.InputIds, packing);
         foreach (var layer in layers)
         {
             hidden = layer.forward(hidden, context);
@@ -260,24 +269,35 @@ public sealed class ModernBertForSequenceClassification : HfSequenceClassifier
     /// <summary>ModernBertForMaskedLM's decoder; its <c>head.*</c> is loaded as ours, as transformers does.</summary>
     protected override IReadOnlyList<string> IgnoredCheckpointPrefixes { get; } = ["decoder."];
 
-    public override Tensor ForwardHidden(ModelInputs inputs) => model.forward(inputs);
+    public override bool SupportsUnpadded => true;
+
+    public override Tensor ForwardHidden(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var packing = PackFor(inputs);
+        var hidden = model.Encode(inputs, packing);
+        return (packing?.Unpack(hidden) ?? hidden).MoveToOuterDisposeScope();
+    }
 
     public override Tensor forward(ModelInputs inputs)
     {
         using var scope = torch.NewDisposeScope();
-        var hidden = model.forward(inputs);
+        var packing = PackFor(inputs);
+        var hidden = model.Encode(inputs, packing);
         Tensor pooled;
         if (Config.ClassifierPooling == "cls")
         {
-            pooled = hidden.select(1, 0);
+            pooled = packing?.FirstTokenStates(hidden) ?? hidden.select(1, 0);
         }
         else
         {
-            var mask = inputs.AttentionMask.to(hidden.dtype).unsqueeze(-1);
-            pooled = (hidden * mask).sum(1) / mask.sum(1);
+            // The masked mean over the padded grid (zeros at pads when packed): the padded path's sums, term for term.
+            var padded = packing?.Unpack(hidden) ?? hidden;
+            var mask = inputs.AttentionMask.to(padded.dtype).unsqueeze(-1);
+            pooled = (padded * mask).sum(1) / mask.sum(1);
         }
 
-        return classifier.forward(drop.forward(head.forward(pooled))).MoveToOuterDisposeScope();
+        return Logits(classifier.forward(drop.forward(head.forward(pooled)))).MoveToOuterDisposeScope();
     }
 
     /// <summary>ModernBERT's own init: truncated normal (± cutoff·σ), σ = range/√(2·layers) for head.dense, hidden^-½ for classifier.</summary>

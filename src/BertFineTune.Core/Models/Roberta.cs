@@ -45,12 +45,23 @@ public sealed class RobertaEmbeddings : nn.Module<ModelInputs, Tensor>
         return (notPad.cumsum(1) * notPad + padding).MoveToOuterDisposeScope();
     }
 
-    public override Tensor forward(ModelInputs inputs)
+    public override Tensor forward(ModelInputs inputs) => forward(inputs, null);
+
+    /// <summary>Padded <c>[batch, seq, hidden]</c>, or <c>[tokens, hidden]</c> for the real tokens of <paramref name="packing"/>.</summary>
+    public Tensor forward(ModelInputs inputs, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
         var ids = inputs.InputIds;
         var types = inputs.TokenTypeIds ?? torch.zeros_like(ids);
-        var sum = word_embeddings.forward(ids) + token_type_embeddings.forward(types) + position_embeddings.forward(PositionIds(ids, _padding));
+
+        // Positions come from the padded row (they count non-pad ids), then travel with their tokens.
+        var positions = PositionIds(ids, _padding);
+        if (packing is not null)
+        {
+            (ids, types, positions) = (packing.Pack(ids), packing.Pack(types), packing.Pack(positions));
+        }
+
+        var sum = word_embeddings.forward(ids) + token_type_embeddings.forward(types) + position_embeddings.forward(positions);
         return dropout.forward(LayerNorm.forward(sum)).MoveToOuterDisposeScope();
     }
 }
@@ -70,11 +81,14 @@ public sealed class RobertaModel : nn.Module<ModelInputs, Tensor>
         register_module(nameof(encoder), encoder);
     }
 
-    public override Tensor forward(ModelInputs inputs)
+    public override Tensor forward(ModelInputs inputs) => Encode(inputs, null);
+
+    /// <summary>The last hidden state: <c>[tokens, hidden]</c> when <paramref name="packing"/> is given, else padded.</summary>
+    public Tensor Encode(ModelInputs inputs, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
-        var mask = ScaledDotProductAttention.PaddingMask(inputs.AttentionMask);
-        return encoder.forward(embeddings.forward(inputs), mask).MoveToOuterDisposeScope();
+        var batch = new AttentionBatch(ScaledDotProductAttention.PaddingMask(inputs.AttentionMask), packing);
+        return encoder.forward(embeddings.forward(inputs, packing), batch).MoveToOuterDisposeScope();
     }
 }
 
@@ -96,10 +110,18 @@ public sealed class RobertaClassificationHead : nn.Module<Tensor, Tensor>
         register_module(nameof(out_proj), out_proj);
     }
 
+    /// <summary>Classifies <c>[batch, seq, hidden]</c> features by their first token (HF's <c>features[:, 0, :]</c>).</summary>
     public override Tensor forward(Tensor features)
     {
+        using var first = features.select(1, 0);
+        return ClassifyFirstTokens(first);
+    }
+
+    /// <summary>Classifies the first tokens <c>[batch, hidden]</c> (from padded or packed states).</summary>
+    public Tensor ClassifyFirstTokens(Tensor firstTokens)
+    {
         using var scope = torch.NewDisposeScope();
-        var x = dropout.forward(features.select(1, 0));
+        var x = dropout.forward(firstTokens);
         x = dropout.forward(dense.forward(x).tanh());
         return out_proj.forward(x).MoveToOuterDisposeScope();
     }
@@ -139,11 +161,22 @@ public sealed class RobertaForSequenceClassification : HfSequenceClassifier
 
     protected override IReadOnlyList<string> IgnoredCheckpointPrefixes { get; } = ["lm_head.", "roberta.pooler."];
 
-    public override Tensor ForwardHidden(ModelInputs inputs) => roberta.forward(inputs);
+    public override bool SupportsUnpadded => true;
+
+    public override Tensor ForwardHidden(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var packing = PackFor(inputs);
+        var hidden = roberta.Encode(inputs, packing);
+        return (packing?.Unpack(hidden) ?? hidden).MoveToOuterDisposeScope();
+    }
 
     public override Tensor forward(ModelInputs inputs)
     {
-        using var hidden = roberta.forward(inputs);
-        return classifier.forward(hidden);
+        using var scope = torch.NewDisposeScope();
+        var packing = PackFor(inputs);
+        var hidden = roberta.Encode(inputs, packing);
+        var first = packing?.FirstTokenStates(hidden) ?? hidden.select(1, 0);
+        return Logits(classifier.ClassifyFirstTokens(first)).MoveToOuterDisposeScope();
     }
 }

@@ -40,8 +40,21 @@ public abstract class SequenceClassificationModel : nn.Module<ModelInputs, Tenso
     public abstract Tensor ForwardHidden(ModelInputs inputs);
 
     /// <summary>
+    /// Whether this architecture can run unpadded: every position-wise part on the real tokens only (one
+    /// <c>[tokens, hidden]</c> tensor per batch), attention on re-padded q/k/v. Families opt in; the others run padded.
+    /// </summary>
+    public virtual bool SupportsUnpadded => false;
+
+    /// <summary>
+    /// Run unpadded where <see cref="SupportsUnpadded"/> (the default); false runs the padded path. Both give the same
+    /// logits within float rounding; unpadded skips the padding's work. A batch without padding, or whose first column
+    /// is padding (left padding), always runs padded.
+    /// </summary>
+    public bool Unpadded { get; set; } = true;
+
+    /// <summary>
     /// Mixed precision without autocast: with <c>bfloat16</c> every Linear layer casts its input and fp32 weight to
-    /// bf16 for the matmul and returns fp32; <c>null</c> computes in fp32. Master weights always stay fp32.
+    /// bf16 for the matmul and keeps bf16 activations up to the next norm or residual (logits are fp32); <c>null</c> computes in fp32. Master weights always stay fp32.
     /// </summary>
     public abstract void SetLinearComputeType(ScalarType? dtype);
 

@@ -43,6 +43,7 @@ internal sealed class Evaluator : IDisposable
         var order = Samplers.ByLengthDescending(_data.Lengths(Math.Max(1, o.DataloaderNumWorkers)));
         var batches = order.Chunk(o.EffectiveEvalBatchSize).ToList();
         model.SetLinearComputeType(_trainer.Precision.LinearComputeType);
+        model.Unpadded = o.Unpadded;
         model.eval();
         using (torch.no_grad())
         {

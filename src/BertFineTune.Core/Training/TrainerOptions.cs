@@ -48,6 +48,13 @@ public sealed record TrainerOptions
 
     public bool GroupByLength { get; init; }
 
+    /// <summary>
+    /// Unpadded (packed) execution for training and evaluation: every position-wise part runs on the real tokens only
+    /// and attention re-pads q/k/v (<see cref="Models.SequenceClassificationModel.Unpadded"/>). Same math as the padded
+    /// path; false runs padded (<c>hyperparameters.unpadded</c>).
+    /// </summary>
+    public bool Unpadded { get; init; } = true;
+
     /// <summary>Above 0: batches are tokenized and collated by that many background workers.</summary>
     public int DataloaderNumWorkers { get; init; }
 

@@ -120,6 +120,7 @@ internal sealed partial class TrainingRun : IDisposable
         }
 
         _model.SetLinearComputeType(_trainer.Precision.LinearComputeType);
+        _model.Unpadded = _o.Unpadded;
         _optimizer = AdamWOptimizer.Create(_o.Optim, ParameterGroups.Build(_model.named_parameters(), _o.WeightDecay));
         _schedule = new LearningRateSchedule(
             _o.LrSchedulerType,

@@ -6,17 +6,23 @@ using static TorchSharp.torch;
 
 namespace BertFineTune.Tests.Models;
 
-/// <summary>Every fixture model against Hugging Face transformers' reference outputs (see fixtures/README.md for tolerances).</summary>
+/// <summary>
+/// Every fixture model against Hugging Face transformers' reference outputs (see fixtures/README.md for tolerances), on
+/// both the padded and the unpadded (packed) path.
+/// </summary>
 public class FixtureParityTests(ITestOutputHelper output)
 {
-    public static TheoryData<string, AttentionImplementation> Cases()
+    public static TheoryData<string, AttentionImplementation, bool> Cases()
     {
-        var data = new TheoryData<string, AttentionImplementation>();
+        var data = new TheoryData<string, AttentionImplementation, bool>();
         foreach (var name in ModelFixture.Names)
         {
-            data.Add(name, AttentionImplementation.Auto);
-            data.Add(name, AttentionImplementation.Sdpa);
-            data.Add(name, AttentionImplementation.Eager);
+            foreach (var unpadded in new[] { true, false })
+            {
+                data.Add(name, AttentionImplementation.Auto, unpadded);
+                data.Add(name, AttentionImplementation.Sdpa, unpadded);
+                data.Add(name, AttentionImplementation.Eager, unpadded);
+            }
         }
 
         return data;
@@ -39,10 +45,10 @@ public class FixtureParityTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Eval_logits_hidden_states_and_loss_match_transformers(string name, AttentionImplementation attention)
+    public void Eval_logits_hidden_states_and_loss_match_transformers(string name, AttentionImplementation attention, bool unpadded)
     {
         var fixture = ModelFixture.Load(name);
-        using var model = Load(fixture, attention);
+        using var model = Load(fixture, attention, unpadded);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var batch = fixture.Batch();
@@ -62,7 +68,7 @@ public class FixtureParityTests(ITestOutputHelper output)
 
         var loss = nn.functional.cross_entropy(logits, fixture.LabelTensor()).item<float>();
         var expectedLoss = fixture.Expected["eval"]!["loss"]!.GetValue<double>();
-        output.WriteLine($"{name} {attention}: max|Δlogits| {logitDiff:E2}, max|Δhidden| {hiddenDiff:E2}, loss {loss} vs {expectedLoss}");
+        output.WriteLine($"{name} {attention} unpadded={unpadded}: max|Δlogits| {logitDiff:E2}, max|Δhidden| {hiddenDiff:E2}, loss {loss} vs {expectedLoss}");
 
         Assert.True(logitDiff <= 1e-4, $"logits differ by {logitDiff}");
         Assert.True(hiddenDiff <= 1e-4, $"hidden states differ by {hiddenDiff}");
@@ -71,11 +77,11 @@ public class FixtureParityTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void One_AdamW_training_step_matches_transformers(string name, AttentionImplementation attention)
+    public void One_AdamW_training_step_matches_transformers(string name, AttentionImplementation attention, bool unpadded)
     {
         var fixture = ModelFixture.Load(name);
         var step = fixture.Expected["train_step"]!;
-        using var model = Load(fixture, attention);
+        using var model = Load(fixture, attention, unpadded);
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var decayed = step["decayed_parameters"]!.AsArray().Select(n => parameters[n!.GetValue<string>()]).ToList();
         var noDecay = step["no_decay_parameters"]!.AsArray().Select(n => parameters[n!.GetValue<string>()]).ToList();
@@ -105,18 +111,20 @@ public class FixtureParityTests(ITestOutputHelper output)
         var diff = ModelFixture.MaxAbsDiff(after, fixture.Matrix(step["logits_after_step"]!));
         var expectedNorm = step["pre_clip_grad_norm"]!.GetValue<double>();
         var afterLoss = nn.functional.cross_entropy(after, fixture.LabelTensor()).item<float>();
-        output.WriteLine($"{name} {attention}: grad norm {gradNorm} vs {expectedNorm}; max|Δlogits after step| {diff:E2}; loss after {afterLoss}");
+        output.WriteLine($"{name} {attention} unpadded={unpadded}: grad norm {gradNorm} vs {expectedNorm}; max|Δlogits after step| {diff:E2}; loss after {afterLoss}");
 
         Assert.True(Math.Abs(gradNorm - expectedNorm) <= 1e-5 * expectedNorm, $"grad norm {gradNorm} vs {expectedNorm}");
         Assert.True(diff <= 1e-4, $"post-step logits differ by {diff}");
         Assert.True(Math.Abs(afterLoss - step["loss_after_step"]!.GetValue<double>()) <= 1e-5);
     }
 
-    internal static SequenceClassificationModel Load(ModelFixture fixture, AttentionImplementation attention)
+    internal static SequenceClassificationModel Load(ModelFixture fixture, AttentionImplementation attention, bool unpadded = true)
     {
         var (model, report) = AutoModelForSequenceClassification.FromPretrained(fixture.ModelFolder, new ModelLoadOptions { Attention = attention });
         Assert.Equal(HeadSource.Checkpoint, report.Head);
         Assert.Empty(report.FreshParameters);
+        Assert.True(model.SupportsUnpadded, $"{fixture.Name} runs unpadded");
+        model.Unpadded = unpadded;
         return model;
     }
 }

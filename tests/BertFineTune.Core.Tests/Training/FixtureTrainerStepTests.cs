@@ -14,13 +14,14 @@ namespace BertFineTune.Tests.Training;
 /// </summary>
 public class FixtureTrainerStepTests
 {
-    public static TheoryData<string, OptimizerKind> Cases()
+    public static TheoryData<string, OptimizerKind, bool> Cases()
     {
-        var cases = new TheoryData<string, OptimizerKind>();
+        var cases = new TheoryData<string, OptimizerKind, bool>();
         foreach (var name in ModelFixture.Names)
         {
-            cases.Add(name, OptimizerKind.AdamWTorch);
-            cases.Add(name, OptimizerKind.AdamWTorchFused);
+            cases.Add(name, OptimizerKind.AdamWTorch, true);
+            cases.Add(name, OptimizerKind.AdamWTorchFused, true);
+            cases.Add(name, OptimizerKind.AdamWTorchFused, false);
         }
 
         return cases;
@@ -28,7 +29,7 @@ public class FixtureTrainerStepTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task One_trainer_step_reproduces_the_transformers_step(string name, OptimizerKind optimizer)
+    public async Task One_trainer_step_reproduces_the_transformers_step(string name, OptimizerKind optimizer, bool unpadded)
     {
         var fixture = ModelFixture.Load(name);
         var step = fixture.Expected["train_step"]!;
@@ -49,6 +50,7 @@ public class FixtureTrainerStepTests
             MaxGradNorm = 1.0,
             MaxLength = 24,
             Optim = optimizer,
+            Unpadded = unpadded,
             LoggingSteps = 1,
             SaveStrategy = BertFineTune.Training.IntervalStrategy.No,
             ReportTo = [],
@@ -62,6 +64,7 @@ public class FixtureTrainerStepTests
         Assert.True(Math.Abs(log["grad_norm"] - expectedNorm) <= 1e-4 * expectedNorm, $"grad norm {log["grad_norm"]} vs {expectedNorm}");
         Assert.True(Math.Abs(log["loss"] - step["train_loss_before_step"]!.GetValue<double>()) <= 1e-5, $"loss {log["loss"]}");
 
+        Assert.Equal(unpadded, model.Unpadded);
         model.eval();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();

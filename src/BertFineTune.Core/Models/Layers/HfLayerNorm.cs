@@ -6,7 +6,7 @@ namespace BertFineTune.Models.Layers;
 
 /// <summary>
 /// <c>nn.LayerNorm</c> over the last dimension with HF parameter names and an optional bias (ModernBERT's
-/// <c>norm_bias: false</c> has no <c>bias</c> parameter, as in torch ≥ 2.1). Always computed in fp32.
+/// <c>norm_bias: false</c> has no <c>bias</c> parameter, as in torch ≥ 2.1). Always computed in fp32: a bf16 input (from a bf16 Linear) is cast up first, as autocast runs <c>layer_norm</c> in fp32.
 /// </summary>
 public sealed class HfLayerNorm : nn.Module<Tensor, Tensor>
 {
@@ -34,5 +34,14 @@ public sealed class HfLayerNorm : nn.Module<Tensor, Tensor>
 
     public double Eps { get; }
 
-    public override Tensor forward(Tensor input) => nn.functional.layer_norm(input, _shape, weight, bias, Eps);
+    public override Tensor forward(Tensor input)
+    {
+        if (input.dtype == weight.dtype)
+        {
+            return nn.functional.layer_norm(input, _shape, weight, bias, Eps);
+        }
+
+        using var wide = input.to(weight.dtype);
+        return nn.functional.layer_norm(wide, _shape, weight, bias, Eps);
+    }
 }

@@ -20,13 +20,25 @@ public abstract class LayerStack<TLayer> : nn.Module<Tensor, Tensor, Tensor>
         register_module(nameof(layer), layer);
     }
 
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    /// <summary>Whether every block runs unpadded (<see cref="IUnpaddedLayer"/>), so packed states may be passed in.</summary>
+    public bool SupportsUnpadded => layer.All(block => block is IUnpaddedLayer);
+
+    /// <summary>The padded path: <paramref name="hidden"/> <c>[batch, seq, hidden]</c> and the extended padding mask.</summary>
+    public override Tensor forward(Tensor hidden, Tensor additiveMask) => forward(hidden, new AttentionBatch(additiveMask));
+
+    /// <summary>States in the layout of <paramref name="batch"/>: packed only when every block supports it.</summary>
+    public Tensor forward(Tensor hidden, AttentionBatch batch)
     {
+        if (batch.IsPacked && !SupportsUnpadded)
+        {
+            throw new InvalidOperationException($"{GetName()} has blocks that only run padded; pass padded states.");
+        }
+
         using var scope = torch.NewDisposeScope();
         var current = hidden;
         foreach (var block in layer)
         {
-            current = block.forward(current, additiveMask);
+            current = block is IUnpaddedLayer unpadded ? unpadded.forward(current, batch) : block.forward(current, batch.AdditiveMask);
         }
 
         return current.MoveToOuterDisposeScope();

@@ -3,12 +3,56 @@ using static TorchSharp.torch;
 
 namespace BertFineTune.Models.Layers;
 
-/// <summary>The shared attention core: <c>softmax(q·kᵀ/√d + mask)·v</c> with dropout on the weights, in fp32.</summary>
+/// <summary>The shared attention core: <c>softmax(q·kᵀ/√d + mask)·v</c> with dropout on the weights.</summary>
 public static class ScaledDotProductAttention
 {
     /// <summary>
+    /// The additive value of a masked key: bfloat16's most negative finite value (−3.3895e38), exact in fp32 and bf16,
+    /// so a mask cast to bf16 stays finite (fp32's own minimum would round to −inf and turn fully masked rows into NaN).
+    /// Softmax gives masked keys exactly 0 with it, as with HF's <c>finfo(float32).min</c>.
+    /// </summary>
+    public const float MaskValue = -3.3895313892515355e38f;
+
+    /// <summary>
+    /// Self-attention over fused projections <paramref name="qkv"/> <c>[…, 3·heads·head_dim]</c> (<c>[q | k | v]</c>) in the
+    /// layout of <paramref name="batch"/> (packed tokens or padded), returning the context <c>[…, heads·head_dim]</c> in
+    /// the same layout. Packed projections are re-padded for the kernel and its output packed again: the one place where
+    /// sequence structure comes back. <paramref name="rotate"/> (RoPE) is applied to q and k on <c>[batch, heads, seq, head_dim]</c>.
+    /// </summary>
+    /// <remarks>
+    /// Re-padding q/k/v for SDPA was measured against attending each sequence alone (one kernel call per row) and against
+    /// one block-diagonal mask over all packed tokens; see <c>UnpaddedAttentionStrategies</c> in the benchmarks and the
+    /// README section of <c>hyperparameters.unpadded</c> for the numbers.
+    /// </remarks>
+    public static Tensor SelfAttention(
+        Tensor qkv,
+        long heads,
+        AttentionBatch batch,
+        double dropout,
+        bool training,
+        AttentionImplementation implementation,
+        Func<Tensor, Tensor>? rotate = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        var padded = batch.ToPadded(qkv);
+        var (rows, seq) = (padded.shape[0], padded.shape[1]);
+        var split = padded.view(rows, seq, 3, heads, -1).permute(2, 0, 3, 1, 4);
+        Tensor query = split[0], key = split[1], value = split[2];
+        if (rotate is not null)
+        {
+            // RoPE runs in fp32 (HF's cos/sin are fp32); the kernel then gets q, k and v in one dtype.
+            query = rotate(query).to(value.dtype);
+            key = rotate(key).to(value.dtype);
+        }
+
+        var context = Compute(query, key, value, batch.AdditiveMask, dropout, training, implementation);
+        return batch.ToStates(HeadSplit.Merge(context)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// <paramref name="query"/>, <paramref name="key"/>, <paramref name="value"/> are <c>[batch, heads, seq, head_dim]</c>;
-    /// <paramref name="additiveMask"/> broadcasts to <c>[batch, heads, seq, seq]</c> and holds 0 or <c>finfo(float32).min</c>.
+    /// <paramref name="additiveMask"/> broadcasts to <c>[batch, heads, seq, seq]</c> and holds 0 or <see cref="MaskValue"/>.
+    /// The result has the dtype of <paramref name="value"/>: bf16 projections attend in bf16, as HF's autocast does.
     /// </summary>
     public static Tensor Compute(
         Tensor query,
@@ -19,16 +63,17 @@ public static class ScaledDotProductAttention
         bool training,
         AttentionImplementation implementation)
     {
+        using var scope = torch.NewDisposeScope();
         var p = training ? dropout : 0.0;
+        var mask = additiveMask.dtype == query.dtype ? additiveMask : additiveMask.to(query.dtype);
         if (implementation == AttentionImplementation.Sdpa || (implementation == AttentionImplementation.Auto && p == 0))
         {
-            return nn.functional.scaled_dot_product_attention(query, key, value, additiveMask, p);
+            return nn.functional.scaled_dot_product_attention(query, key, value, mask, p).MoveToOuterDisposeScope();
         }
 
-        using var scope = torch.NewDisposeScope();
         var scale = 1.0 / Math.Sqrt(query.shape[^1]);
-        var scores = torch.matmul(query, key.transpose(-1, -2)).mul_(scale).add_(additiveMask);
-        var weights = scores.softmax(-1);
+        var scores = torch.matmul(query, key.transpose(-1, -2)).mul_(scale).add_(mask);
+        var weights = scores.dtype == ScalarType.Float32 ? scores.softmax(-1) : scores.softmax(-1, ScalarType.Float32).to(scores.dtype);
         if (p > 0)
         {
             weights = nn.functional.dropout(weights, p, training: true);
@@ -38,13 +83,13 @@ public static class ScaledDotProductAttention
     }
 
     /// <summary>
-    /// The HF extended mask <c>[batch, 1, 1, seq]</c>: 0 where <paramref name="attentionMask"/> is 1, <c>finfo(float32).min</c>
+    /// The HF extended mask <c>[batch, 1, 1, seq]</c>: 0 where <paramref name="attentionMask"/> is 1, <see cref="MaskValue"/>
     /// where it is 0 (padded keys).
     /// </summary>
     public static Tensor PaddingMask(Tensor attentionMask)
     {
         using var scope = torch.NewDisposeScope();
         var keep = attentionMask.to(ScalarType.Float32).unsqueeze(1).unsqueeze(1);
-        return (1.0f - keep).mul_(float.MinValue).MoveToOuterDisposeScope();
+        return (1.0f - keep).mul_(MaskValue).MoveToOuterDisposeScope();
     }
 }

@@ -1,0 +1,147 @@
+using BertFineTune.Models;
+using BertFineTune.Models.Layers;
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace BertFineTune.Tests.Models;
+
+/// <summary>
+/// The unpadded (packed) path against the padded path on every fixture: the same logits, hidden states at real positions,
+/// loss and gradients; padded positions are never computed, so nothing can leak into them or out of them.
+/// </summary>
+public class UnpaddedExecutionTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Fixtures() => new(ModelFixture.Names);
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Unpadded_and_padded_give_the_same_logits_hidden_states_loss_and_gradients(string name)
+    {
+        var fixture = ModelFixture.Load(name);
+        using var padded = FixtureParityTests.Load(fixture, default, unpadded: false);
+        using var unpadded = FixtureParityTests.Load(fixture, default, unpadded: true);
+        using var scope = torch.NewDisposeScope();
+        var batch = fixture.Batch();
+        using (var packing = torch.NewDisposeScope())
+        {
+            Assert.NotNull(PackedSequences.TryCreate(batch.AttentionMask)); // the fixture batch is padded, so this packs
+        }
+
+        var (paddedLogits, paddedLoss) = TrainForwardBackward(padded, batch, fixture);
+        var (unpaddedLogits, unpaddedLoss) = TrainForwardBackward(unpadded, batch, fixture);
+
+        double gradDiff = 0;
+        foreach (var ((pname, a), (_, b)) in padded.named_parameters().Zip(unpadded.named_parameters()))
+        {
+            if (a.grad is null)
+            {
+                Assert.Null(b.grad);
+                continue;
+            }
+
+            var diff = (a.grad - b.grad!).abs().max().item<float>();
+            Assert.True(diff <= 1e-5, $"{pname}: gradients differ by {diff}");
+            gradDiff = Math.Max(gradDiff, diff);
+        }
+
+        using var noGrad = torch.no_grad();
+        padded.eval();
+        unpadded.eval();
+        var hiddenDiff = RealPositionDiff(padded.ForwardHidden(batch), unpadded.ForwardHidden(batch), batch.AttentionMask);
+        var logitDiff = (paddedLogits - unpaddedLogits).abs().max().item<float>();
+        output.WriteLine($"{name}: max|Δlogits| {logitDiff:E2}, max|Δhidden| {hiddenDiff:E2}, Δloss {Math.Abs(paddedLoss - unpaddedLoss):E2}, max|Δgrad| {gradDiff:E2}");
+        Assert.True(logitDiff <= 1e-5, $"logits differ by {logitDiff}");
+        Assert.True(hiddenDiff <= 1e-5, $"hidden states differ by {hiddenDiff}");
+        Assert.True(Math.Abs(paddedLoss - unpaddedLoss) <= 1e-6);
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Padded_positions_are_never_computed_so_poison_there_cannot_leak(string name)
+    {
+        // NaN in the pad token's embedding row: the padded path computes the pads and NaN spreads through attention
+        // (0 · NaN); the unpadded path never touches them and must still give the reference numbers and clean gradients.
+        var fixture = ModelFixture.Load(name);
+        using var model = FixtureParityTests.Load(fixture, default, unpadded: true);
+        using var scope = torch.NewDisposeScope();
+        var batch = fixture.Batch();
+        var padId = batch.InputIds.masked_select(batch.AttentionMask.eq(0)).unique().output.item<long>();
+        var embeddings = model.named_parameters().Single(p => p.name.EndsWith("word_embeddings.weight", StringComparison.Ordinal) || p.name.EndsWith("tok_embeddings.weight", StringComparison.Ordinal)).parameter;
+        using (torch.no_grad())
+        {
+            embeddings[padId].fill_(float.NaN);
+        }
+
+        model.train();
+        var logits = model.forward(batch);
+        nn.functional.cross_entropy(logits, fixture.LabelTensor()).backward();
+        var diff = ModelFixture.MaxAbsDiff(logits, fixture.Matrix(fixture.Expected["eval"]!["logits"]!));
+        Assert.True(diff <= 1e-4, $"unpadded logits with poisoned pads differ from transformers by {diff}");
+        Assert.All(model.named_parameters(), p => Assert.True(p.parameter.grad is null || p.parameter.grad.isfinite().all().item<bool>(), $"{p.name} has a non-finite gradient"));
+        Assert.Equal(0f, embeddings.grad![padId].abs().max().item<float>());
+
+        model.Unpadded = false;
+        using var noGrad = torch.no_grad();
+        Assert.True(model.forward(batch).isnan().any().item<bool>(), "the padded path does compute the pads (the poison is real)");
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Extra_padding_columns_change_nothing_unpadded(string name)
+    {
+        var fixture = ModelFixture.Load(name);
+        using var model = FixtureParityTests.Load(fixture, default, unpadded: true);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var batch = fixture.Batch();
+        var padId = batch.InputIds.masked_select(batch.AttentionMask.eq(0)).unique().output.item<long>();
+        const int extra = 16;
+        var wider = new ModelInputs(
+            nn.functional.pad(batch.InputIds, [0, extra], value: padId),
+            nn.functional.pad(batch.AttentionMask, [0, extra]),
+            batch.TokenTypeIds is null ? null : nn.functional.pad(batch.TokenTypeIds, [0, extra]));
+
+        var diff = (model.forward(batch) - model.forward(wider)).abs().max().item<float>();
+        var reference = ModelFixture.MaxAbsDiff(model.forward(wider), fixture.Matrix(fixture.Expected["eval"]!["logits"]!));
+        output.WriteLine($"{name}: +{extra} pad columns move logits by {diff:E2}; vs transformers {reference:E2}");
+        Assert.True(diff <= 1e-6, $"extra padding moved the logits by {diff}");
+        Assert.True(reference <= 1e-4);
+    }
+
+    [Fact]
+    public void Packing_keeps_each_token_at_its_padded_column_and_refuses_left_padding()
+    {
+        using var scope = torch.NewDisposeScope();
+        var mask = torch.tensor(new long[] { 1, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0, 0 }, [3, 4]);
+
+        var packing = PackedSequences.TryCreate(mask)!;
+
+        Assert.Equal(6, packing.Tokens);
+        Assert.Equal([0L, 1, 2, 4, 8, 9], packing.Indices.data<long>().ToArray());
+        Assert.Equal([0L, 3, 4], packing.FirstTokens.data<long>().ToArray());
+        var grid = torch.arange(12, dtype: ScalarType.Float32).view(3, 4, 1);
+        var packed = packing.Pack(grid);
+        Assert.Equal([0f, 1, 2, 4, 8, 9], packed.data<float>().ToArray());
+        Assert.Equal([0f, 1, 2, 0, 4, 0, 0, 0, 8, 9, 0, 0], packing.Unpack(packed).data<float>().ToArray());
+        Assert.Equal([0f, 4, 8], packing.FirstTokenStates(packed).data<float>().ToArray());
+
+        Assert.Null(PackedSequences.TryCreate(torch.ones(3, 4, dtype: ScalarType.Int64))); // nothing to skip
+        Assert.Null(PackedSequences.TryCreate(torch.tensor(new long[] { 0, 1, 1, 1 }, [2, 2]))); // left padding: column 0 is a pad
+    }
+
+    private static (Tensor Logits, double Loss) TrainForwardBackward(SequenceClassificationModel model, ModelInputs batch, ModelFixture fixture)
+    {
+        model.train();
+        var logits = model.forward(batch);
+        var loss = nn.functional.cross_entropy(logits, fixture.LabelTensor());
+        loss.backward();
+        return (logits.detach(), loss.item<float>());
+    }
+
+    private static double RealPositionDiff(Tensor a, Tensor b, Tensor attentionMask)
+    {
+        var real = attentionMask.ne(0).unsqueeze(-1);
+        return (a - b).abs().masked_fill(real.logical_not(), 0).max().item<float>();
+    }
+}
