@@ -27,7 +27,7 @@ public sealed class TextClassifier : IDisposable
     private readonly OnnxTextClassifier? onnx;
     private readonly ITextTokenizer tokenizer;
     private readonly TextClassifierOptions options;
-    private readonly Device device;
+    private readonly Device? device;
     private readonly bool leaveModelOpen;
     private readonly Lock tokenizerLock = new();
     private readonly Lock modelLock = new();
@@ -71,7 +71,6 @@ public sealed class TextClassifier : IDisposable
         this.options = options;
         Source = onnx.Source;
         MaxLength = onnx.MaxLength;
-        device = torch.CPU;
     }
 
     /// <summary>Label names by id.</summary>
@@ -293,7 +292,7 @@ public sealed class TextClassifier : IDisposable
             // Grad mode and dispose scopes are per thread in TorchSharp; both are set on the thread that runs the model.
             using var noGrad = torch.no_grad();
             using var scope = torch.NewDisposeScope();
-            var inputs = new BatchCollator(tokenizer.PadTokenId, model!.UsesTokenTypeIds).Collate(batch).To(device);
+            var inputs = new BatchCollator(tokenizer.PadTokenId, model!.UsesTokenTypeIds).Collate(batch).To(device!);
             var logits = model.forward(inputs).to(ScalarType.Float32).cpu().contiguous();
             var labels = (int)logits.shape[1];
             var flat = logits.data<float>().ToArray();

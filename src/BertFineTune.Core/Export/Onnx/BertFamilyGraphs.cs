@@ -16,7 +16,7 @@ internal static class BertFamilyGraphs
         var g = ops.Graph;
         var words = g.Node("Gather", [ops.Parameter("bert.embeddings.word_embeddings.weight"), inputs.InputIds]);
         var types = g.Node("Gather", [ops.Parameter("bert.embeddings.token_type_embeddings.weight"), inputs.TokenTypeIds!]);
-        var positions = g.Node("Gather", [ops.Parameter("bert.embeddings.position_embeddings.weight"), ops.Positions(inputs.InputIds)]);
+        var positions = g.Node("Gather", [ops.Parameter("bert.embeddings.position_embeddings.weight"), ops.PositionIds(inputs.InputIds)]);
         var embedded = g.Node("Add", [g.Node("Add", [words, types]), positions]);
         var hidden = BertEncoder(ops, ops.LayerNorm(embedded, "bert.embeddings.LayerNorm", config.LayerNormEps), inputs.AttentionMask, "bert.encoder.layer", config);
         var pooled = g.Node("Tanh", [ops.Linear(ops.Token(hidden, 0), "bert.pooler.dense", quantizable: false)]);
@@ -43,7 +43,7 @@ internal static class BertFamilyGraphs
     {
         var g = ops.Graph;
         var words = g.Node("Gather", [ops.Parameter("distilbert.embeddings.word_embeddings.weight"), inputs.InputIds]);
-        var positions = g.Node("Gather", [ops.Parameter("distilbert.embeddings.position_embeddings.weight"), ops.Positions(inputs.InputIds)]);
+        var positions = g.Node("Gather", [ops.Parameter("distilbert.embeddings.position_embeddings.weight"), ops.PositionIds(inputs.InputIds)]);
         var hidden = ops.LayerNorm(g.Node("Add", [words, positions]), "distilbert.embeddings.LayerNorm", config.LayerNormEps);
         var mask = ops.PaddingMask(inputs.AttentionMask);
         for (var i = 0; i < config.NumHiddenLayers; i++)

@@ -125,6 +125,18 @@ internal sealed class GraphOps(OnnxGraphBuilder graph, ExportedWeights weights, 
     /// <summary>Row <paramref name="index"/> along axis 1: the first token of <c>[batch, seq, hidden]</c>.</summary>
     public string Token(string hidden, long index) => graph.Node("Gather", [hidden, graph.ScalarInt64(index)], Int("axis", 1));
 
+    /// <summary>
+    /// Position ids <c>[batch, seq]</c> = <c>cumsum(1) − 1</c> along each row, computed elementwise from
+    /// <paramref name="ids"/> so that shape inference keeps the symbolic <c>[batch, sequence]</c>: with a Range the
+    /// sequence axis becomes an anonymous dimension and ORT's SkipLayerNormalization fusion, which needs equal input
+    /// shapes, no longer matches.
+    /// </summary>
+    public string PositionIds(string ids)
+    {
+        var ones = graph.Node("Add", [graph.Node("Mul", [ids, graph.ScalarInt64(0)]), graph.ScalarInt64(1)]);
+        return graph.Node("Sub", [graph.Node("CumSum", [ones, graph.ScalarInt64(1)]), graph.ScalarInt64(1)]);
+    }
+
     /// <summary>A 1-D <c>[0, 1, …, seq−1]</c> (int64) for the sequence length of <paramref name="ids"/>.</summary>
     public string Positions(string ids)
     {
