@@ -91,6 +91,13 @@ public static class BertftApp
         config.Settings.StrictParsing = true;
         // Commands arrive with their issues; each registers here, one line each.
         ModelsBranch.Register(config);
+        config.AddBranch("export", export =>
+        {
+            export.SetDescription("Export a fine-tuned classifier for other runtimes.");
+            export.AddCommand<ExportOnnxCommand>("onnx")
+                .WithDescription("Write model.onnx (fp32, or --quantize int8), config.json and the tokenizer files: a folder that bertft predict/evaluate/serve and the BertFineTune.Inference package run with ONNX Runtime.")
+                .WithExample("export", "onnx", "--model", "output/model", "--output", "output/onnx", "--quantize", "int8");
+        });
         config.AddCommand<ServeCommand>("serve").WithDescription("Serve a classifier over HTTP: POST /v1/classify, GET /v1/model, GET /healthz.");
         config.AddCommand<ValidateCommand>("validate").WithDescription("Check a config file and print the effective settings (secrets masked).");
         config.AddCommand<SchemaCommand>("schema").WithDescription("Print config.schema.json (or --markdown: the configuration reference).");

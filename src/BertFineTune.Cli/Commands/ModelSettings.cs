@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using BertFineTune.Inference;
+using BertFineTune.Diagnostics;
 using Spectre.Console.Cli;
 
 namespace BertFineTune.Cli.Commands;
@@ -29,8 +30,19 @@ public class ModelSettings : CommandSettings
     [DefaultValue("cpu")]
     public string Device { get; init; } = "cpu";
 
+    [CommandOption("--runtime <RUNTIME>")]
+    [Description("torch (TorchSharp) or onnx (ONNX Runtime). Default: onnx for a folder written by `bertft export onnx`, torch otherwise; onnx on an HF folder exports it in memory first.")]
+    public string? Runtime { get; init; }
+
     public TextClassifierOptions ToClassifierOptions(int batchSize) => new()
     {
+        Runtime = Runtime switch
+        {
+            null => null,
+            "torch" => InferenceRuntime.Torch,
+            "onnx" => InferenceRuntime.Onnx,
+            _ => throw new UserErrorException("BFT407", $"--runtime must be torch or onnx (got '{Runtime}').", key: "--runtime"),
+        },
         MaxLength = MaxLength,
         BatchSize = batchSize,
         UseBf16 = Bf16,

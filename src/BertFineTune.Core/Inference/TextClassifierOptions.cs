@@ -23,4 +23,20 @@ public sealed record TextClassifierOptions
 
     /// <summary>A TorchSharp device string: <c>cpu</c>, <c>cuda</c>, <c>cuda:1</c>.</summary>
     public string Device { get; init; } = "cpu";
+
+    /// <summary>
+    /// TorchSharp or ONNX Runtime. Null chooses: ONNX for a folder written by <c>bertft export onnx</c>, TorchSharp for
+    /// an HF folder with weights.
+    /// </summary>
+    public InferenceRuntime? Runtime { get; init; }
+}
+
+/// <summary>What executes the model.</summary>
+public enum InferenceRuntime
+{
+    /// <summary>The TorchSharp modules (LibTorch).</summary>
+    Torch,
+
+    /// <summary>ONNX Runtime on an exported (or exported-in-memory) graph.</summary>
+    Onnx,
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using BertFineTune.Diagnostics;
-using BertFineTune.Hub;
 using BertFineTune.IO;
 using Microsoft.ML.Tokenizers;
 

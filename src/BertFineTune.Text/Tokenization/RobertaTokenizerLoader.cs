@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BertFineTune.Diagnostics;
-using BertFineTune.Hub;
 using BertFineTune.IO;
 
 namespace BertFineTune.Text.Tokenization;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using BertFineTune.Diagnostics;
-using BertFineTune.Hub;
 using BertFineTune.IO;
 
 namespace BertFineTune.Text.Tokenization;
