@@ -120,6 +120,8 @@ public static class OutputLocation
     private static string Reason(Exception e) => e switch
     {
         UnauthorizedAccessException => "permission denied",
+        // mkdir/open in /proc and similar virtual file systems answer ENOENT although the parent exists.
+        FileNotFoundException or DirectoryNotFoundException => "the file system there does not allow it",
         _ => e.Message.TrimEnd('.'),
     };
 }

@@ -37,6 +37,12 @@ public static class AutoTokenizer
             Kind.Roberta or Kind.TokenizerJson when Has("tokenizer.json") => TokenizerJsonLoader.Load(directory),
             Kind.Roberta => RobertaTokenizerLoader.Load(directory),
             Kind.TokenizerJson => TokenizerJsonLoader.Load(directory),
+            // Without config.json (and no tokenizer_config.json naming a class) this is not a model folder at all: say that.
+            _ when tokenizerClass is null && !Has("config.json") => throw new UserErrorException(
+                "BFT210",
+                "The model folder has no config.json, so it is not a Hugging Face model folder. Point --model (or base_model.model_id) at the folder "
+                + "that holds config.json, the weights and the tokenizer files, for example <output_dir>/model.",
+                directory),
             _ => throw new UserErrorException(
                 "BFT205",
                 $"Unknown tokenizer (tokenizer_class '{tokenizerClass ?? "none"}', model_type '{modelType ?? "none"}'). Supported: {Supported}.",
