@@ -40,9 +40,8 @@ public static class AutoTokenizer
             // Without config.json (and no tokenizer_config.json naming a class) this is not a model folder at all: say that.
             _ when tokenizerClass is null && !Has("config.json") => throw new UserErrorException(
                 "BFT210",
-                "The model folder has no config.json, so it is not a Hugging Face model folder. Point --model (or base_model.model_id) at the folder "
-                + "that holds config.json, the weights and the tokenizer files, for example <output_dir>/model.",
-                directory),
+                $"no config.json in {directory}. A model folder needs the Hugging Face config.json next to its weights and tokenizer files (for a trained model: <output_dir>/model).",
+                Path.Combine(directory, "config.json")),
             _ => throw new UserErrorException(
                 "BFT205",
                 $"Unknown tokenizer (tokenizer_class '{tokenizerClass ?? "none"}', model_type '{modelType ?? "none"}'). Supported: {Supported}.",
