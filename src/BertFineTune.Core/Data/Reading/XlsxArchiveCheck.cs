@@ -22,7 +22,7 @@ internal static class XlsxArchiveCheck
     /// <summary>Small parts may compress better than the ratio (a blank sheet); only parts past this size are judged.</summary>
     private const long RatioFloorBytes = 1024 * 1024;
 
-    public static void Check(Stream stream, string path)
+    public static void Check(Stream stream, string path, long maxUncompressedBytes = MaxUncompressedBytes)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
         long total = 0;
@@ -40,9 +40,9 @@ internal static class XlsxArchiveCheck
                     + $"more than the {MaxCompressionRatio.ToString(CultureInfo.InvariantCulture)}× real spreadsheets reach (a zip bomb looks like this)");
             }
 
-            if (total > MaxUncompressedBytes)
+            if (total > maxUncompressedBytes)
             {
-                throw Refuse(path, $"its parts unzip to more than {Mb(MaxUncompressedBytes)}, the most an .xlsx may hold here");
+                throw Refuse(path, $"its parts unzip to more than {Mb(maxUncompressedBytes)}, the most an .xlsx may hold here");
             }
         }
 
