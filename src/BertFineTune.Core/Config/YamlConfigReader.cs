@@ -34,6 +34,12 @@ public static class YamlConfigReader
                 : IndentationTab(yaml, e, file) ?? new UserError(ConfigErrorCodes.YamlSyntax, $"invalid YAML: {Describe(message)}", file, (int)e.Start.Line, (int)e.Start.Column));
             return new ConfigScalar(null, true, new SourceLocation(file, 1, 1));
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            // YamlDotNet's tree builder throws these on some malformed documents the parser accepted (found by fuzzing).
+            errors.Add(new UserError(ConfigErrorCodes.YamlSyntax, $"invalid YAML: {e.Message.TrimEnd('.')}. Check the anchors (&name), aliases (*name) and tags (!!type) in the file.", file, 1, 1));
+            return new ConfigScalar(null, true, new SourceLocation(file, 1, 1));
+        }
 
         if (stream.Documents.Count > 1)
         {
@@ -129,10 +135,18 @@ public static class YamlConfigReader
         var parser = new Parser(new StringReader(yaml));
         var depth = 0;
         var aliases = 0;
+        var anchors = new HashSet<string>(StringComparer.Ordinal);
         while (parser.MoveNext())
         {
+            if (parser.Current is NodeEvent { Anchor.IsEmpty: false } anchored)
+            {
+                anchors.Add(anchored.Anchor.Value);
+            }
+
             switch (parser.Current)
             {
+                case AnchorAlias alias when !anchors.Contains(alias.Value.Value):
+                    return new UserError(ConfigErrorCodes.YamlSyntax, $"invalid YAML: the alias *{alias.Value.Value} refers to no anchor &{alias.Value.Value} written before it; define the anchor first, or write the value out.", file, (int)alias.Start.Line, (int)alias.Start.Column);
                 case MappingStart or SequenceStart when ++depth > YamlLimits.MaxDepth:
                     return Limit(file, parser.Current.Start, $"the YAML nests more than {YamlLimits.MaxDepth} levels deep; a config nests four. Flatten the structure.");
                 case MappingEnd or SequenceEnd:

@@ -53,7 +53,19 @@ internal sealed class JsonLinesTabularReader : ITabularReader
                     path,
                     1));
             using var document = reader.Parse(first.Line, first.Json);
-            reader.Columns = document.RootElement.EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal).ToArray();
+            try
+            {
+                reader.Columns = document.RootElement.EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal).ToArray();
+            }
+            catch (InvalidOperationException)
+            {
+                throw new UserErrorException(new UserError(
+                    DataErrorCodes.InvalidJsonLine,
+                    "A key of the first object holds a \\u escape that is half of a UTF-16 surrogate pair, which is not text; fix the key.",
+                    path,
+                    first.Line));
+            }
+
             reader._first = first;
             return reader;
         }
@@ -86,7 +98,19 @@ internal sealed class JsonLinesTabularReader : ITabularReader
         var values = new string[Columns.Count];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = document.RootElement.TryGetProperty(Columns[i], out var value) ? ToText(value) : string.Empty;
+            try
+            {
+                values[i] = document.RootElement.TryGetProperty(Columns[i], out var value) ? ToText(value) : string.Empty;
+            }
+            catch (InvalidOperationException)
+            {
+                // System.Text.Json parses "\ud800" (half of a surrogate pair) but cannot turn it into a string (found by fuzzing).
+                throw new UserErrorException(new UserError(
+                    DataErrorCodes.InvalidJsonLine,
+                    $"The value of \"{Columns[i]}\" holds a \\u escape that is half of a UTF-16 surrogate pair (\\ud800–\\udfff without its partner), which is not text; fix or remove that escape.",
+                    FilePath,
+                    line));
+            }
         }
 
         return new TabularRow(line, values);
