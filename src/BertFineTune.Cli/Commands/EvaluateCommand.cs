@@ -31,7 +31,14 @@ public sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var input = await InputTable.ReadAsync(settings.Input, settings.TextColumn, settings.LabelColumn, Console.In, cancellationToken, settings.TextPairColumn);
+        // Checks that need no model come first: a bad --output or --device must not wait for the model to load.
+        if (IO.OutputLocation.PrepareFolder(settings.Output) is string problem)
+        {
+            throw new Diagnostics.UserErrorException(IO.OutputErrorCodes.Unwritable, $"--output: {problem}; evaluate writes metrics.json and report.html into a folder.", settings.Output);
+        }
+
+        DeviceCheck.EnsureAvailable(settings.Device);
+        var input = await InputTable.ReadAsync(settings.Input, settings.TextColumn, settings.LabelColumn, Console.OpenStandardInput, cancellationToken, settings.TextPairColumn);
         using var classifier = TextClassifier.Load(ModelSources.ForPathOrHubId(settings.Model, new Progress<string>(Console.Error.WriteLine)), settings.ToClassifierOptions(), cancellationToken);
         var result = await EvaluatePipeline.RunAsync(classifier, input, settings.LabelDelimiter, Path.GetFullPath(settings.Output), null, cancellationToken);
         var console = ConsoleFactory.Create();

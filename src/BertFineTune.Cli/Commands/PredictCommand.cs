@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text;
 using BertFineTune.Cli.Infrastructure;
 using BertFineTune.Inference;
 using BertFineTune.Pipelines;
@@ -7,13 +6,13 @@ using Spectre.Console.Cli;
 
 namespace BertFineTune.Cli.Commands;
 
-/// <summary><c>bertft predict</c>: classify every row of a file; writes the rows plus predictions as CSV.</summary>
+/// <summary><c>bertft predict</c>: classify every row of a file; writes the rows plus predictions as CSV, TSV or XLSX.</summary>
 public sealed class PredictCommand : AsyncCommand<PredictCommand.Settings>
 {
     public sealed class Settings : ClassifierSettings
     {
         [CommandOption("-o|--output <FILE>")]
-        [Description("The CSV to write; '-' (the default) is standard output.")]
+        [Description("The file to write: .csv, .tsv or .xlsx (the extension picks the format); '-' (the default) is CSV on standard output.")]
         [DefaultValue("-")]
         public string Output { get; init; } = "-";
 
@@ -24,7 +23,14 @@ public sealed class PredictCommand : AsyncCommand<PredictCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var input = await InputTable.ReadAsync(settings.Input, settings.TextColumn, null, Console.In, cancellationToken, settings.TextPairColumn);
+        // Every check that needs no model comes first: a bad --output or --device must not wait for the model to load.
+        if (settings.Output != "-")
+        {
+            PredictionFile.CheckOutput(settings.Input, settings.Output);
+        }
+
+        DeviceCheck.EnsureAvailable(settings.Device);
+        var input = await InputTable.ReadAsync(settings.Input, settings.TextColumn, null, Console.OpenStandardInput, cancellationToken, settings.TextPairColumn);
         using var classifier = TextClassifier.Load(ModelSources.ForPathOrHubId(settings.Model, new Progress<string>(Console.Error.WriteLine)), settings.ToClassifierOptions(), cancellationToken);
         if (settings.Output == "-")
         {
@@ -32,24 +38,8 @@ public sealed class PredictCommand : AsyncCommand<PredictCommand.Settings>
             return ExitCodes.Ok;
         }
 
-        // Written next to the target and renamed, so an interrupted run never leaves half a file.
-        var target = Path.GetFullPath(settings.Output);
-        var temp = $"{target}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            await using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
-            {
-                await PredictPipeline.WriteAsync(classifier, input, writer, settings.Logits, null, cancellationToken);
-            }
-
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-
-        Console.Error.WriteLine($"wrote {input.Rows.Count} predictions to {target}");
+        await PredictionFile.WriteAsync(classifier, input, settings.Output, settings.Logits, null, cancellationToken);
+        Console.Error.WriteLine($"wrote {input.Rows.Count} predictions to {Path.GetFullPath(settings.Output)}");
         return ExitCodes.Ok;
     }
 }

@@ -76,7 +76,7 @@ public sealed class ConfigBinder
         {
             if (number is < int.MinValue or > int.MaxValue)
             {
-                _errors.Add(node.Location.Error(ConfigErrorCodes.OutOfRange, $"{text} is too large for a whole number here.", key));
+                _errors.Add(node.Location.Error(ConfigErrorCodes.OutOfRange, $"{text} is out of range: a whole number here must be between {int.MinValue.ToString(CultureInfo.InvariantCulture)} and {int.MaxValue.ToString(CultureInfo.InvariantCulture)}.", key));
                 return false;
             }
 
@@ -84,7 +84,34 @@ public sealed class ConfigBinder
             return true;
         }
 
+        if (node is ConfigScalar { IsPlain: true, Value: { } digits } && OutOfRange(digits, wholeNumber: true) is string range)
+        {
+            _errors.Add(node.Location.Error(ConfigErrorCodes.OutOfRange, range, key));
+            return false;
+        }
+
         return WrongType(node, key, "a whole number");
+    }
+
+    /// <summary>
+    /// Why a number literal cannot be represented at all (too many digits for a whole number, past double's range), or
+    /// null: "expected a number, found the number 1e999" would blame the type, when the trouble is the size.
+    /// </summary>
+    private static string? OutOfRange(string text, bool wholeNumber)
+    {
+        var trimmed = text.Trim();
+        var digits = trimmed.TrimStart('+', '-');
+        if (wholeNumber && digits.Length > 0 && digits.All(char.IsAsciiDigit))
+        {
+            return $"{Shorten(trimmed)} is out of range: a whole number here must be between {int.MinValue.ToString(CultureInfo.InvariantCulture)} and {int.MaxValue.ToString(CultureInfo.InvariantCulture)}.";
+        }
+
+        if (double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsInfinity(number))
+        {
+            return $"{Shorten(trimmed)} is out of range: numbers must lie within ±1.8e308 (the range of a double).";
+        }
+
+        return null;
     }
 
     public bool TryNullableInt32(ConfigNode node, string key, out int? value)
@@ -109,6 +136,12 @@ public sealed class ConfigBinder
         {
             value = number;
             return true;
+        }
+
+        if (node is ConfigScalar { IsPlain: true, Value: { } digits } && OutOfRange(digits, wholeNumber: false) is string range)
+        {
+            _errors.Add(node.Location.Error(ConfigErrorCodes.OutOfRange, range, key));
+            return false;
         }
 
         return WrongType(node, key, "a number");

@@ -15,6 +15,8 @@ public static class ConfigErrorCodes
     public const string FileNotFound = "BFT010";
     public const string UndefinedVariable = "BFT011";
     public const string BadOverride = "BFT012";
+    public const string FileTooLarge = "BFT013";
+    public const string YamlLimit = "BFT014";
     public const string SplitRatio = "BFT020";
     public const string SplitShares = "BFT021";
     public const string BestModelStrategies = "BFT022";

@@ -31,8 +31,45 @@ public sealed class ConfigLoader(ConfigLoaderOptions options)
             throw new UserErrorException(new UserError(ConfigErrorCodes.FileNotFound, $"config file not found: {fullPath} ({hint}).", path));
         }
 
-        var yaml = await File.ReadAllTextAsync(fullPath, cancellationToken);
+        var yaml = await ReadBoundedAsync(fullPath, path, cancellationToken);
         return Load(yaml, path, Path.GetDirectoryName(fullPath)!, overrides);
+    }
+
+    /// <summary>
+    /// The file's text, refusing what is not a regular file (a device never ends, a FIFO blocks) and a file larger than
+    /// <see cref="YamlLimits.MaxFileBytes"/>; at most that many bytes (plus one) are ever read, whatever the file claims.
+    /// </summary>
+    private static async Task<string> ReadBoundedAsync(string fullPath, string shownPath, CancellationToken cancellationToken)
+    {
+        var kind = IO.FileKind.Of(fullPath);
+        if (kind != IO.FileKindValue.Regular)
+        {
+            throw new UserErrorException(new UserError(
+                ConfigErrorCodes.FileNotFound,
+                $"the config path {fullPath} is {IO.FileKind.Describe(kind)}, not a regular file; point it at the YAML file itself.",
+                shownPath));
+        }
+
+        await using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        var buffer = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > YamlLimits.MaxFileBytes)
+            {
+                throw new UserErrorException(new UserError(
+                    ConfigErrorCodes.FileTooLarge,
+                    $"the config file is larger than {YamlLimits.MaxFileBytes / (1024 * 1024)} MiB, the most read; a config is a few kilobytes. "
+                    + "Check that this is the YAML config, and keep large label lists in the data (label_map is for renaming a few labels).",
+                    shownPath));
+            }
+        }
+
+        buffer.Position = 0;
+        using var reader = new StreamReader(buffer, detectEncodingFromByteOrderMarks: true);
+        return await reader.ReadToEndAsync(cancellationToken);
     }
 
     /// <summary>
@@ -43,7 +80,7 @@ public sealed class ConfigLoader(ConfigLoaderOptions options)
     {
         var errors = new List<UserError>();
         var root = YamlConfigReader.Read(yaml, displayPath, options.Environment, errors);
-        if (errors.Any(e => e.Code is ConfigErrorCodes.YamlSyntax or ConfigErrorCodes.DuplicateKey))
+        if (errors.Any(e => e.Code is ConfigErrorCodes.YamlSyntax or ConfigErrorCodes.DuplicateKey or ConfigErrorCodes.YamlLimit))
         {
             throw new UserErrorException(errors);
         }

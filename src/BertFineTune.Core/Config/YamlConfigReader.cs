@@ -1,5 +1,6 @@
 using BertFineTune.Diagnostics;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace BertFineTune.Config;
@@ -16,6 +17,13 @@ public static class YamlConfigReader
         var stream = new YamlStream();
         try
         {
+            // A streaming pass first: nesting and alias counts are checked on parser events, before the tree is built.
+            if (CheckStructure(yaml, file) is UserError structure)
+            {
+                errors.Add(structure);
+                return new ConfigScalar(null, true, new SourceLocation(file, 1, 1));
+            }
+
             stream.Load(new StringReader(yaml));
         }
         catch (YamlException e)
@@ -23,7 +31,13 @@ public static class YamlConfigReader
             var message = (e.InnerException?.Message ?? e.Message).Trim();
             errors.Add(message.StartsWith("Duplicate key", StringComparison.Ordinal)
                 ? new UserError(ConfigErrorCodes.DuplicateKey, $"key '{message["Duplicate key".Length..].Trim()}' appears twice in the same mapping; keep one.", file, (int)e.Start.Line, (int)e.Start.Column)
-                : new UserError(ConfigErrorCodes.YamlSyntax, $"invalid YAML: {Describe(message)}", file, (int)e.Start.Line, (int)e.Start.Column));
+                : IndentationTab(yaml, e, file) ?? new UserError(ConfigErrorCodes.YamlSyntax, $"invalid YAML: {Describe(message)}", file, (int)e.Start.Line, (int)e.Start.Column));
+            return new ConfigScalar(null, true, new SourceLocation(file, 1, 1));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            // YamlDotNet's tree builder throws these on some malformed documents the parser accepted (found by fuzzing).
+            errors.Add(new UserError(ConfigErrorCodes.YamlSyntax, $"invalid YAML: {e.Message.TrimEnd('.')}. Check the anchors (&name), aliases (*name) and tags (!!type) in the file.", file, 1, 1));
             return new ConfigScalar(null, true, new SourceLocation(file, 1, 1));
         }
 
@@ -33,9 +47,20 @@ public static class YamlConfigReader
             errors.Add(new UserError(ConfigErrorCodes.YamlSyntax, "the file holds more than one YAML document (---); keep one config per file.", file, (int)second.Line, (int)second.Column));
         }
 
-        return stream.Documents.Count == 0
-            ? new ConfigScalar(null, true, new SourceLocation(file, 1, 1))
-            : Convert(stream.Documents[0].RootNode, file, string.Empty, environment, errors);
+        if (stream.Documents.Count == 0)
+        {
+            return new ConfigScalar(null, true, new SourceLocation(file, 1, 1));
+        }
+
+        try
+        {
+            return Convert(stream.Documents[0].RootNode, file, string.Empty, environment, errors, new Expansion(), 0);
+        }
+        catch (ExpansionLimitException e)
+        {
+            errors.Add(e.Error);
+            return new ConfigScalar(null, true, new SourceLocation(file, 1, 1));
+        }
     }
 
     /// <summary>Reads a YAML fragment such as a <c>--set</c> value; every node gets <paramref name="location"/>.</summary>
@@ -46,13 +71,15 @@ public static class YamlConfigReader
         return stream.Documents.Count == 0 ? new ConfigScalar(null, true, location) : Relocate(stream.Documents[0].RootNode, location);
     }
 
-    private static ConfigNode Convert(YamlNode node, string file, string path, Func<string, string?> environment, List<UserError> errors)
+    private static ConfigNode Convert(YamlNode node, string file, string path, Func<string, string?> environment, List<UserError> errors, Expansion expansion, int depth)
     {
         var location = new SourceLocation(file, (int)node.Start.Line, (int)node.Start.Column);
+        expansion.Visit(depth, location);
         switch (node)
         {
             case YamlMappingNode mapping:
                 var entries = new List<ConfigEntry>();
+                var keys = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var (keyNode, valueNode) in mapping.Children)
                 {
                     var keyLocation = new SourceLocation(file, (int)keyNode.Start.Line, (int)keyNode.Start.Column);
@@ -62,21 +89,22 @@ public static class YamlConfigReader
                         continue;
                     }
 
-                    if (entries.Any(e => e.Key == key))
+                    if (!keys.Add(key))
                     {
                         errors.Add(keyLocation.Error(ConfigErrorCodes.DuplicateKey, $"key '{key}' appears twice; keep one.", ConfigPath.Join(path, key)));
                         continue;
                     }
 
-                    entries.Add(new ConfigEntry(key, keyLocation, Convert(valueNode, file, ConfigPath.Join(path, key), environment, errors)));
+                    entries.Add(new ConfigEntry(key, keyLocation, Convert(valueNode, file, ConfigPath.Join(path, key), environment, errors, expansion, depth + 1)));
                 }
 
                 return new ConfigMapping(entries, location);
             case YamlSequenceNode sequence:
-                return new ConfigSequence(sequence.Children.Select((item, i) => Convert(item, file, ConfigPath.Index(path, i), environment, errors)).ToList(), location);
+                return new ConfigSequence(sequence.Children.Select((item, i) => Convert(item, file, ConfigPath.Index(path, i), environment, errors, expansion, depth + 1)).ToList(), location);
             case YamlScalarNode scalar:
                 var plain = scalar.Style is ScalarStyle.Plain or ScalarStyle.Any;
                 var raw = scalar.Value ?? string.Empty;
+                expansion.AddText(raw.Length, location);
                 var hadVariables = EnvironmentInterpolation.HasReferences(raw);
                 var text = EnvironmentInterpolation.Expand(raw, environment, location, path, errors);
                 return new ConfigScalar(plain && IsNull(text) ? null : text, plain, location, hadVariables);
@@ -97,6 +125,105 @@ public static class YamlConfigReader
             : new ConfigScalar(scalar.Value ?? string.Empty, false, location, HadVariables: true),
         _ => new ConfigScalar(null, true, location),
     };
+
+    /// <summary>
+    /// Nesting depth and alias uses, counted on the parser's events (no tree, no recursion), so a file nested thousands
+    /// deep or holding thousands of aliases is refused before anything recursive reads it.
+    /// </summary>
+    private static UserError? CheckStructure(string yaml, string file)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var depth = 0;
+        var aliases = 0;
+        var anchors = new HashSet<string>(StringComparer.Ordinal);
+        while (parser.MoveNext())
+        {
+            if (parser.Current is NodeEvent { Anchor.IsEmpty: false } anchored)
+            {
+                anchors.Add(anchored.Anchor.Value);
+            }
+
+            switch (parser.Current)
+            {
+                case AnchorAlias alias when !anchors.Contains(alias.Value.Value):
+                    return new UserError(ConfigErrorCodes.YamlSyntax, $"invalid YAML: the alias *{alias.Value.Value} refers to no anchor &{alias.Value.Value} written before it; define the anchor first, or write the value out.", file, (int)alias.Start.Line, (int)alias.Start.Column);
+                case MappingStart or SequenceStart when ++depth > YamlLimits.MaxDepth:
+                    return Limit(file, parser.Current.Start, $"the YAML nests more than {YamlLimits.MaxDepth} levels deep; a config nests four. Flatten the structure.");
+                case MappingEnd or SequenceEnd:
+                    depth--;
+                    break;
+                case AnchorAlias when ++aliases > YamlLimits.MaxAliases:
+                    return Limit(file, parser.Current.Start, $"the YAML uses more than {YamlLimits.MaxAliases} aliases (*name); write the values out, or use fewer anchors.");
+            }
+        }
+
+        return null;
+    }
+
+    private static UserError Limit(string file, Mark at, string message) =>
+        new(ConfigErrorCodes.YamlLimit, message, file, (int)at.Line, (int)at.Column);
+
+    /// <summary>
+    /// YamlDotNet reports a tab in indentation where the scalar before it started; the tab itself is what to fix, so
+    /// point at the first indenting tab on or after the line of the error (else anywhere in the file).
+    /// </summary>
+    private static UserError? IndentationTab(string yaml, YamlException e, string file)
+    {
+        var lines = yaml.Split('\n');
+        (int Line, int Column)? first = null;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indent);
+            if (tab >= 0 && (first is null || (first.Value.Line < e.Start.Line && i + 1 >= e.Start.Line)))
+            {
+                first = (i + 1, tab + 1);
+            }
+        }
+
+        var message = e.InnerException?.Message ?? e.Message;
+        return first is { } at && message.Contains("tab", StringComparison.OrdinalIgnoreCase)
+            ? new UserError(ConfigErrorCodes.YamlSyntax, "a tab is used for indentation; YAML indents with spaces only. Replace the tab with spaces.", file, at.Line, at.Column)
+            : null;
+    }
+
+    /// <summary>Counts the tree as it is converted, alias targets once per use, and stops at the limits (a "billion laughs" file).</summary>
+    private sealed class Expansion
+    {
+        private int _nodes;
+        private long _chars;
+
+        public void Visit(int depth, SourceLocation at)
+        {
+            // Aliases can nest an anchored tree inside itself again and again, so depth is checked on the expanded tree too.
+            if (depth > YamlLimits.MaxDepth)
+            {
+                Stop(at, $"expanding the YAML's aliases nests more than {YamlLimits.MaxDepth} levels deep (an alias that contains itself does this); write the values out.");
+            }
+
+            if (++_nodes > YamlLimits.MaxExpandedNodes)
+            {
+                Stop(at, $"expanding the YAML's aliases gives more than {YamlLimits.MaxExpandedNodes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} values (an alias bomb looks like this); write the values out instead of nesting aliases.");
+            }
+        }
+
+        public void AddText(int length, SourceLocation at)
+        {
+            _chars += length;
+            if (_chars > YamlLimits.MaxExpandedChars)
+            {
+                Stop(at, $"expanding the YAML's aliases gives more than {YamlLimits.MaxExpandedChars / (1024 * 1024)} Mi characters of text (an alias bomb looks like this); write the values out instead of nesting aliases.");
+            }
+        }
+
+        private static void Stop(SourceLocation at, string message) =>
+            throw new ExpansionLimitException(new UserError(ConfigErrorCodes.YamlLimit, message, at.File, at.Line, at.Column));
+    }
+
+    private sealed class ExpansionLimitException(UserError error) : Exception(error.Message)
+    {
+        public UserError Error { get; } = error;
+    }
 
     /// <summary>YAML 1.2 core schema nulls.</summary>
     private static bool IsNull(string text) => text is "" or "~" or "null" or "Null" or "NULL";

@@ -26,4 +26,9 @@ public static class DataErrorCodes
     public const string NormalizationDuplicateKey = "BFT123";
     public const string NormalizationEmptyKey = "BFT124";
     public const string InvalidLabelsFile = "BFT125";
+    public const string NotRegularFile = "BFT126";
+    public const string FieldTooLong = "BFT127";
+    public const string LineTooLong = "BFT128";
+    public const string WorkbookTooLarge = "BFT129";
+    public const string LookalikeLabels = "BFT130";
 }

@@ -43,6 +43,7 @@ public static class DataPipeline
             sources[r.SourceIndex].Source,
             r.Line)).ToList();
         var warnings = CheckClasses(examples, labels, sources);
+        warnings.AddRange(LookalikeLabels.Find(labels.Names));
 
         progress?.Report(new DataProgress("split", null, examples.Count));
         var strata = labelOptions.ProblemType == ProblemType.SingleLabelClassification ? examples.Select(e => e.LabelId).ToArray() : null;

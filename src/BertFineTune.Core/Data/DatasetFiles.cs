@@ -13,23 +13,25 @@ public static class DatasetFiles
     {
         var configFolder = Path.GetFullPath(baseDirectory);
         var path = Path.GetFullPath(source.FilePath, configFolder);
-        if (File.Exists(path))
+        var notRegular = Reading.TabularReader.NotRegularFile(path);
+        if (notRegular is null && File.Exists(path))
         {
             return path;
         }
 
         var fromCurrent = Path.GetFullPath(source.FilePath);
-        var message = Directory.Exists(path)
+        var message = notRegular is not null ? notRegular
+            : Directory.Exists(path)
             ? $"The dataset file '{path}' is a folder, not a file; point filepath at a .csv, .tsv, .jsonl or .xlsx file."
             : $"The dataset file was not found. Tried: '{path}' (filepath is relative to the config file's folder, '{configFolder}').";
-        if (!Path.IsPathRooted(source.FilePath) && fromCurrent != path && File.Exists(fromCurrent))
+        if (notRegular is null && !Path.IsPathRooted(source.FilePath) && fromCurrent != path && File.Exists(fromCurrent))
         {
             message += $" The file exists relative to the current directory, at '{fromCurrent}'; write filepath relative to the config file's folder, or as an absolute path.";
         }
 
         var where = source.Where;
         throw new UserErrorException(new UserError(
-            DataErrorCodes.FileNotFound,
+            notRegular is null ? DataErrorCodes.FileNotFound : DataErrorCodes.NotRegularFile,
             message,
             where?.ConfigFile ?? path,
             where?.Line,

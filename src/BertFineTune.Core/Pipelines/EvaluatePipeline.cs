@@ -16,6 +16,26 @@ public static class EvaluatePipeline
         TextClassifier classifier, InputTable input, string labelDelimiter, string outputDirectory, IProgress<InferenceProgress>? progress, CancellationToken cancellationToken)
     {
         var labelColumn = input.LabelColumn ?? throw new ArgumentException("evaluate needs a label column", nameof(input));
+        if (input.Rows.Count == 0)
+        {
+            throw new UserErrorException("BFT423", "The input has a header but no data rows, so there is nothing to evaluate; give a file with labelled rows.", input.FilePath);
+        }
+
+        // Multi-label rows may rightly have no label; a single-label row without one cannot be scored.
+        var emptyLabels = classifier.ProblemType == ProblemType.MultiLabelClassification
+            ? []
+            : input.Rows.Where(row => string.IsNullOrWhiteSpace(row[labelColumn])).Select(row => row.Line).ToList();
+        if (emptyLabels.Count > 0)
+        {
+            throw new UserErrorException(
+                "BFT424",
+                $"{emptyLabels.Count} row{(emptyLabels.Count == 1 ? " has" : "s have")} an empty label (the label column '{input.Columns[labelColumn]}' is blank), "
+                + $"at line{(emptyLabels.Count == 1 ? string.Empty : "s")} {string.Join(", ", emptyLabels.Take(10))}{(emptyLabels.Count > 10 ? ", ..." : string.Empty)}. "
+                + "Fill in the label or drop those rows: evaluation needs the true label of every row.",
+                input.FilePath,
+                emptyLabels[0]);
+        }
+
         var started = DateTimeOffset.UtcNow;
         var logits = classifier.PredictLogits(input.Texts, input.TextPairs, progress, cancellationToken).ToArray();
         var labels = classifier.Labels;
@@ -32,7 +52,7 @@ public static class EvaluatePipeline
         {
             throw new UserErrorException(
                 "BFT422",
-                $"The label column holds labels the model does not know: {string.Join(", ", unknown.Take(20))}. The model's labels are: {string.Join(", ", labels)}. Map or drop those rows first.",
+                $"The label column holds labels the model does not know: {string.Join(", ", unknown.Take(20).Select(Data.Labels.LookalikeLabels.Escape))}. The model's labels are: {string.Join(", ", labels.Select(Data.Labels.LookalikeLabels.Escape))}. Map or drop those rows first.",
                 input.FilePath);
         }
 

@@ -1,4 +1,6 @@
 using BertFineTune.Config;
+using BertFineTune.Diagnostics;
+using BertFineTune.IO;
 
 namespace BertFineTune.Pipelines;
 
@@ -6,6 +8,21 @@ namespace BertFineTune.Pipelines;
 public sealed record OutputLayout(string Root)
 {
     public static OutputLayout For(LoadedConfig loaded) => new(loaded.ResolvePath(loaded.Config.Training.OutputDir));
+
+    /// <summary>
+    /// The layout, with <c>output_dir</c> created and proven writable first: a file in its place, a read-only or virtual
+    /// file system (/proc, /sys) or an over-long name is a BFT041 error at the config line, before any slow work.
+    /// </summary>
+    public static OutputLayout ForWriting(LoadedConfig loaded)
+    {
+        var layout = For(loaded);
+        if (OutputLocation.PrepareFolder(layout.Root) is string problem)
+        {
+            throw new UserErrorException(loaded.Sources.Error("training.output_dir", OutputErrorCodes.Unwritable, $"{problem}."));
+        }
+
+        return layout;
+    }
 
     /// <summary><c>data/</c>: the prepared splits, <c>labels.json</c>, <c>data_report.json</c>.</summary>
     public string Data => Path.Combine(Root, "data");

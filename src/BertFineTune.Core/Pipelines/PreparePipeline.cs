@@ -12,9 +12,10 @@ public static class PreparePipeline
 {
     public static async Task<PrepareResult> RunAsync(LoadedConfig loaded, IProgress<DataProgress>? progress, CancellationToken cancellationToken)
     {
+        var output = OutputLayout.ForWriting(loaded);
         var options = loaded.ToDataPipelineOptions();
         var data = await DataPipeline.PrepareAsync(options, progress, cancellationToken);
-        var files = await PreparedDataWriter.WriteAsync(data, OutputLayout.For(loaded).Data, options, cancellationToken);
+        var files = await PreparedDataWriter.WriteAsync(data, output.Data, options, cancellationToken);
         return new PrepareResult(data, files);
     }
 }

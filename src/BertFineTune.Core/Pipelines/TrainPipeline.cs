@@ -50,7 +50,7 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
         TorchNativeLoader.EnsureLoaded();
         var started = DateTimeOffset.UtcNow;
         var config = loaded.Config;
-        var output = OutputLayout.For(loaded);
+        var output = OutputLayout.ForWriting(loaded);
 
         // Settings the Trainer would refuse are reported before the slow stages (data, model download).
         var options = loaded.ToTrainerOptions(resumeFromCheckpoint, TrainerOptionsMapping.CudaAvailable()) with { OverwriteOutputDir = overwriteOutputDir };

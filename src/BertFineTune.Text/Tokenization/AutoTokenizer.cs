@@ -40,6 +40,11 @@ public static class AutoTokenizer
             Kind.TokenizerJson => TokenizerJsonLoader.Load(directory),
             Kind.XlmRoberta => SentencePieceTokenizerLoader.LoadXlmRoberta(directory),
             Kind.DebertaV2 => SentencePieceTokenizerLoader.LoadDebertaV2(directory),
+            // Without config.json (and no tokenizer_config.json naming a class) this is not a model folder at all: say that.
+            _ when tokenizerClass is null && !Has("config.json") => throw new UserErrorException(
+                "BFT210",
+                $"no config.json in {directory}. A model folder needs the Hugging Face config.json next to its weights and tokenizer files (for a trained model: <output_dir>/model).",
+                Path.Combine(directory, "config.json")),
             _ => throw new UserErrorException(
                 "BFT205",
                 $"Unknown tokenizer (tokenizer_class '{tokenizerClass ?? "none"}', model_type '{modelType ?? "none"}'). Supported: {Supported}.",

@@ -11,7 +11,11 @@ public sealed record BertftResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>Runs the built <c>bertft.dll</c> as a separate process, the way a user runs it.</summary>
 public static class Bertft
 {
-    public static async Task<BertftResult> RunAsync(string? workingDirectory, string? stdin, params string[] args)
+    public static Task<BertftResult> RunAsync(string? workingDirectory, string? stdin, params string[] args) =>
+        RunWithBytesAsync(workingDirectory, stdin is null ? null : new System.Text.UTF8Encoding(false).GetBytes(stdin), args);
+
+    /// <summary>Runs bertft with <paramref name="stdin"/> written to its standard input as raw bytes (binary input included).</summary>
+    public static async Task<BertftResult> RunWithBytesAsync(string? workingDirectory, byte[]? stdin, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "bertft.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -42,7 +46,8 @@ public static class Bertft
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
         {
-            await process.StandardInput.WriteAsync(stdin);
+            await process.StandardInput.BaseStream.WriteAsync(stdin);
+            await process.StandardInput.BaseStream.FlushAsync();
         }
 
         process.StandardInput.Close();

@@ -15,15 +15,17 @@ internal sealed class CsvTabularReader : ITabularReader
 {
     private const int SampleChars = 1 << 16;
 
-    private readonly StreamReader _text;
+    private readonly BoundedRecordReader _text;
     private readonly CsvParser _parser;
+    private readonly ReadLimits _limits;
     private readonly Encoding _encoding;
     private readonly char _delimiter;
     private readonly BadDataFlag _badQuotedField;
     private int _lastRawRow;
 
-    private CsvTabularReader(string path, TabularFormat format, StreamReader text, CsvParser parser, Encoding encoding, char delimiter, BadDataFlag badQuotedField)
+    private CsvTabularReader(string path, TabularFormat format, BoundedRecordReader text, CsvParser parser, Encoding encoding, char delimiter, BadDataFlag badQuotedField, ReadLimits limits)
     {
+        _limits = limits;
         _badQuotedField = badQuotedField;
         FilePath = path;
         Format = format;
@@ -43,7 +45,9 @@ internal sealed class CsvTabularReader : ITabularReader
     {
         var encoding = TextEncodings.Strict(options.Encoding, path);
         var delimiter = format == TabularFormat.Tsv ? '\t' : await ChooseDelimiterAsync(path, encoding, options.Delimiter, cancellationToken);
-        var text = TextEncodings.OpenReader(path, encoding);
+        var limits = options.EffectiveLimits;
+        // The parser buffers a whole record; the bounded reader stops it at MaxLineChars, MaxFieldSize at one field.
+        var text = new BoundedRecordReader(TextEncodings.OpenReader(path, encoding), limits.MaxLineChars);
         var badQuotedField = new BadDataFlag();
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
@@ -54,8 +58,9 @@ internal sealed class CsvTabularReader : ITabularReader
             // an unterminated one, which NextRecordAsync then checks.
             BadDataFound = args => badQuotedField.Seen |= args.Field.StartsWith('"'),
             CacheFields = false,
+            MaxFieldSize = limits.MaxFieldChars,
         };
-        var reader = new CsvTabularReader(path, format, text, new CsvParser(text, config), encoding, delimiter, badQuotedField);
+        var reader = new CsvTabularReader(path, format, text, new CsvParser(text, config), encoding, delimiter, badQuotedField, limits);
         try
         {
             await reader.ReadHeaderAsync();
@@ -126,11 +131,21 @@ internal sealed class CsvTabularReader : ITabularReader
         {
             throw TextEncodings.Undecodable(FilePath, _encoding);
         }
+        catch (MaxFieldSizeException)
+        {
+            throw TooLong(DataErrorCodes.FieldTooLong, $"A field in this row is longer than {_limits.MaxFieldChars.ToString("N0", CultureInfo.InvariantCulture)} characters, the most one cell may hold");
+        }
+        catch (RecordTooLongException)
+        {
+            throw TooLong(DataErrorCodes.LineTooLong, $"This row is longer than {_limits.MaxLineChars.ToString("N0", CultureInfo.InvariantCulture)} characters, the most one row may hold");
+        }
 
         if (!more)
         {
             return null;
         }
+
+        _text.RecordStart = _parser.CharCount;
 
         var line = _parser.RawRow;
         var values = _parser.Record ?? [];
@@ -161,6 +176,14 @@ internal sealed class CsvTabularReader : ITabularReader
 
         return (line, values);
     }
+
+    /// <summary>The row being read starts after the previous record; reading stopped at the limit, before the rest of the file.</summary>
+    private UserErrorException TooLong(string code, string what) => new(new UserError(
+        code,
+        $"{what} (reading stopped there). A quote that is never closed makes the rest of the file one field: check the quotes in this row. "
+        + "Otherwise split or shorten the text; a model reads only its first few hundred tokens.",
+        FilePath,
+        _lastRawRow + 1));
 
     private static int LineBreaks(ReadOnlySpan<char> text)
     {

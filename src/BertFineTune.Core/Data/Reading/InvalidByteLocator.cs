@@ -9,6 +9,9 @@ namespace BertFineTune.Data.Reading;
 /// </summary>
 internal static class InvalidByteLocator
 {
+    /// <summary>Four UTF-8 bytes per character of the longest row the readers accept, plus a read-ahead buffer.</summary>
+    private const int MaxLineBytes = (4 * ReadLimits.DefaultMaxLineChars) + (1 << 16);
+
     public static (int Line, int Column, string Bytes)? Locate(string path, Encoding encoding)
     {
         if (encoding is UnicodeEncoding or UTF32Encoding)
@@ -38,6 +41,12 @@ internal static class InvalidByteLocator
             }
 
             line.Add((byte)b);
+            if (line.Count == MaxLineBytes)
+            {
+                // The readers stop a row at ReadLimits' characters, so the bad byte lies within this much of the line's
+                // start; a longer line is not buffered whole (a multi-gigabyte line with no line break).
+                return Check(line, lineNumber, encoding, first);
+            }
         }
 
         return Check(line, lineNumber, encoding, first);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -16,11 +17,17 @@ internal sealed class JsonLinesTabularReader : ITabularReader
     private readonly StreamReader _text;
     private readonly Encoding _encoding;
     private readonly string _listSeparator;
+    private readonly int _maxLineChars;
+    private readonly char[] _buffer = new char[1 << 16];
+    private int _position;
+    private int _length;
+    private bool _skipLineFeed;
     private (int Line, string Json)? _first;
     private int _lineNumber;
 
-    private JsonLinesTabularReader(string path, StreamReader text, Encoding encoding, string listSeparator)
+    private JsonLinesTabularReader(string path, StreamReader text, Encoding encoding, string listSeparator, int maxLineChars)
     {
+        _maxLineChars = maxLineChars;
         FilePath = path;
         _text = text;
         _encoding = encoding;
@@ -36,7 +43,7 @@ internal sealed class JsonLinesTabularReader : ITabularReader
     public static async Task<ITabularReader> OpenAsync(string path, TabularReadOptions options, CancellationToken cancellationToken)
     {
         var encoding = TextEncodings.Strict(options.Encoding, path);
-        var reader = new JsonLinesTabularReader(path, TextEncodings.OpenReader(path, encoding), encoding, options.ListSeparator);
+        var reader = new JsonLinesTabularReader(path, TextEncodings.OpenReader(path, encoding), encoding, options.ListSeparator, options.EffectiveLimits.MaxLineChars);
         try
         {
             var first = await reader.NextLineAsync(cancellationToken)
@@ -46,7 +53,19 @@ internal sealed class JsonLinesTabularReader : ITabularReader
                     path,
                     1));
             using var document = reader.Parse(first.Line, first.Json);
-            reader.Columns = document.RootElement.EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal).ToArray();
+            try
+            {
+                reader.Columns = document.RootElement.EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal).ToArray();
+            }
+            catch (InvalidOperationException)
+            {
+                throw new UserErrorException(new UserError(
+                    DataErrorCodes.InvalidJsonLine,
+                    "A key of the first object holds a \\u escape that is half of a UTF-16 surrogate pair, which is not text; fix the key.",
+                    path,
+                    first.Line));
+            }
+
             reader._first = first;
             return reader;
         }
@@ -79,7 +98,19 @@ internal sealed class JsonLinesTabularReader : ITabularReader
         var values = new string[Columns.Count];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = document.RootElement.TryGetProperty(Columns[i], out var value) ? ToText(value) : string.Empty;
+            try
+            {
+                values[i] = document.RootElement.TryGetProperty(Columns[i], out var value) ? ToText(value) : string.Empty;
+            }
+            catch (InvalidOperationException)
+            {
+                // System.Text.Json parses "\ud800" (half of a surrogate pair) but cannot turn it into a string (found by fuzzing).
+                throw new UserErrorException(new UserError(
+                    DataErrorCodes.InvalidJsonLine,
+                    $"The value of \"{Columns[i]}\" holds a \\u escape that is half of a UTF-16 surrogate pair (\\ud800–\\udfff without its partner), which is not text; fix or remove that escape.",
+                    FilePath,
+                    line));
+            }
         }
 
         return new TabularRow(line, values);
@@ -134,7 +165,7 @@ internal sealed class JsonLinesTabularReader : ITabularReader
             string? text;
             try
             {
-                text = await _text.ReadLineAsync(cancellationToken);
+                text = await ReadLineAsync(cancellationToken);
             }
             catch (DecoderFallbackException)
             {
@@ -150,6 +181,60 @@ internal sealed class JsonLinesTabularReader : ITabularReader
             if (!string.IsNullOrWhiteSpace(text))
             {
                 return (_lineNumber, text);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="StreamReader.ReadLineAsync()"/> (ends at \n, \r or \r\n), but stops with BFT128 once a line passes
+    /// the limit, so a file without line breaks never becomes one giant string.
+    /// </summary>
+    private async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        StringBuilder? line = null;
+        while (true)
+        {
+            if (_position == _length)
+            {
+                _length = await _text.ReadAsync(_buffer, cancellationToken);
+                _position = 0;
+                if (_length == 0)
+                {
+                    return line?.ToString();
+                }
+            }
+
+            if (_skipLineFeed)
+            {
+                _skipLineFeed = false;
+                if (_buffer[_position] == '\n')
+                {
+                    _position++;
+                    continue;
+                }
+            }
+
+            var rest = _buffer.AsSpan(_position, _length - _position);
+            var end = rest.IndexOfAny('\n', '\r');
+            var take = end < 0 ? rest.Length : end;
+            line ??= new StringBuilder();
+            if (line.Length + take > _maxLineChars)
+            {
+                throw new UserErrorException(new UserError(
+                    DataErrorCodes.LineTooLong,
+                    $"This line is longer than {_maxLineChars.ToString("N0", CultureInfo.InvariantCulture)} characters, the most one row may hold (reading stopped there); "
+                    + "each line of a .jsonl file must be one JSON object, so check that the file has line breaks, and shorten the text.",
+                    FilePath,
+                    _lineNumber + 1));
+            }
+
+            line.Append(rest[..take]);
+            _position += take;
+            if (end >= 0)
+            {
+                _skipLineFeed = _buffer[_position] == '\r';
+                _position++;
+                return line.ToString();
             }
         }
     }

@@ -1,4 +1,5 @@
 using BertFineTune.Diagnostics;
+using BertFineTune.IO;
 
 namespace BertFineTune.Data.Reading;
 
@@ -16,6 +17,11 @@ public static class TabularReader
     {
         options ??= TabularReadOptions.Default;
         var fullPath = Path.GetFullPath(path);
+        if (NotRegularFile(fullPath) is string notRegular)
+        {
+            throw new UserErrorException(DataErrorCodes.NotRegularFile, notRegular, fullPath);
+        }
+
         if (!File.Exists(fullPath))
         {
             throw new UserErrorException(DataErrorCodes.FileNotFound, $"The file '{fullPath}' does not exist.", fullPath);
@@ -27,6 +33,22 @@ public static class TabularReader
             TabularFormat.Csv or TabularFormat.Tsv => await CsvTabularReader.OpenAsync(fullPath, format, options, cancellationToken),
             TabularFormat.JsonLines => await JsonLinesTabularReader.OpenAsync(fullPath, options, cancellationToken),
             _ => XlsxTabularReader.Open(fullPath, options),
+        };
+    }
+
+    /// <summary>
+    /// Why <paramref name="fullPath"/> cannot be read as data although it exists (a device such as /dev/zero, a FIFO, a
+    /// socket, a symbolic-link loop), or null for a regular file or a missing one. Data files must end: an endless stream
+    /// would be read forever, and opening a FIFO blocks until someone writes to it.
+    /// </summary>
+    public static string? NotRegularFile(string fullPath)
+    {
+        var kind = FileKind.Of(fullPath);
+        return kind switch
+        {
+            FileKindValue.Regular or FileKindValue.Missing or FileKindValue.Directory => null,
+            FileKindValue.LinkLoop => $"'{fullPath}' is a symbolic link that loops (following it never reaches a file); point the link at the real data file.",
+            _ => $"'{fullPath}' is {FileKind.Describe(kind)}, not a regular file; data is read only from regular files, which end. Save the data to a file first and read that.",
         };
     }
 

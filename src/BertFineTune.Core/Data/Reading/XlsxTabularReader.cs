@@ -100,14 +100,17 @@ internal sealed class XlsxTabularReader : ITabularReader
                     path));
             }
 
+            XlsxArchiveCheck.Check(stream, path);
+            stream.Position = 0;
             return new XLWorkbook(stream);
         }
         catch (Exception e) when (e is not UserErrorException and not OperationCanceledException and not OutOfMemoryException)
         {
             // ClosedXML reports a damaged or non-zip file with several exception types (InvalidDataException, FileFormatException, ...).
+            var reason = e is NullReferenceException ? "a part the workbook needs is missing or damaged" : e.Message.TrimEnd('.');
             throw new UserErrorException(new UserError(
                 DataErrorCodes.InvalidWorkbook,
-                $"The file is not a readable .xlsx workbook ({e.Message.TrimEnd('.')}). An .xlsx file is a zip archive saved by Excel or LibreOffice; "
+                $"The file is not a readable .xlsx workbook ({reason}). An .xlsx file is a zip archive saved by Excel or LibreOffice; "
                 + "if this is really CSV text, rename it to .csv, and if it is an old .xls file, save it as .xlsx.",
                 path));
         }
