@@ -82,7 +82,7 @@ internal sealed class Evaluator : IDisposable
     public static TokenizedDataset Tokenized(Trainer trainer, IReadOnlyList<TrainingExample> examples)
     {
         ExampleValidator.Validate(examples, trainer.Model, "eval");
-        return new TokenizedDataset(examples, trainer.Tokenizer, trainer.Options.MaxLength);
+        return trainer.Encodings(examples);
     }
 
     public void Dispose()

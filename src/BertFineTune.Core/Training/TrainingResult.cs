@@ -23,7 +23,14 @@ public sealed record TrainingResult(
     string ModelDirectory,
     IReadOnlyList<IReadOnlyDictionary<string, double>> LogHistory,
     bool StoppedEarly,
-    IReadOnlyList<UserError> Warnings);
+    IReadOnlyList<UserError> Warnings)
+{
+    /// <summary>
+    /// The validation pass (<c>eval_</c> metrics and logits) on the weights saved in <see cref="ModelDirectory"/>, when
+    /// training's last evaluation already ran on exactly those weights; null when the caller must evaluate again.
+    /// </summary>
+    public EvaluationOutput? FinalValidation { get; init; }
+}
 
 /// <summary>Logits in input order plus the metrics of one evaluation.</summary>
 public sealed record EvaluationOutput(float[][] Logits, IReadOnlyDictionary<string, double> Metrics);

@@ -48,6 +48,7 @@ internal sealed partial class TrainingRun : IDisposable
     private long _tokensThisRun;
     private double? _lastGradNorm;
     private bool _stoppedEarly;
+    private (long Step, EvaluationOutput Output)? _lastEval;
 
     public TrainingRun(
         Trainer trainer,
@@ -75,7 +76,7 @@ internal sealed partial class TrainingRun : IDisposable
         }
 
         ExampleValidator.Validate(train, _model, "train");
-        _train = new TokenizedDataset(train, trainer.Tokenizer, _o.MaxLength);
+        _train = trainer.Encodings(train);
         _eval = eval is null || eval.Count == 0 ? null : Evaluator.Tokenized(trainer, eval);
         _withTokenTypes = trainer.Tokenizer.ReturnsTokenTypeIds && _model.UsesTokenTypeIds;
         var weights = _o.ClassWeights == ClassWeighting.Balanced ? ClassWeights.Balanced(train, _model.Labels, _model.ProblemType) : null;
@@ -196,9 +197,11 @@ internal sealed partial class TrainingRun : IDisposable
         var seconds = Math.Max(_watch.Elapsed.TotalSeconds, 1e-9);
         _lossThisRun += _lossSinceLog;
         var trainLoss = _stepsThisRun == 0 ? 0.0 : _lossThisRun / _stepsThisRun;
+        var finalWeightsStep = _state.GlobalStep;
         if (_o.LoadBestModelAtEnd && _state.BestModelCheckpoint is { } best && Directory.Exists(best))
         {
             _model.LoadWeights(best);
+            finalWeightsStep = CheckpointFolders.StepOf(best) ?? -1;
             _events.Write("load_best", _state.GlobalStep, _state.Epoch, text: new Dictionary<string, string> { ["checkpoint"] = best });
         }
 
@@ -230,6 +233,17 @@ internal sealed partial class TrainingRun : IDisposable
             Path.GetFullPath(modelDir),
             _state.LogHistory.Select(d => (IReadOnlyDictionary<string, double>)d).ToList(),
             _stoppedEarly,
-            _warnings);
+            _warnings)
+        {
+            FinalValidation = ValidationOfFinalWeights(finalWeightsStep),
+        };
     }
+
+    /// <summary>
+    /// The last evaluation, when it ran on the weights the run ends with (the last step's, or the best checkpoint's)
+    /// and its loss is the plain one <see cref="Trainer.Evaluate"/> computes (no class weights): the caller need not
+    /// run the same validation pass again.
+    /// </summary>
+    private EvaluationOutput? ValidationOfFinalWeights(long finalWeightsStep) =>
+        _lastEval is { } last && last.Step == finalWeightsStep && _o.ClassWeights == ClassWeighting.None ? last.Output : null;
 }
