@@ -33,4 +33,8 @@ public sealed record TrainingResult(
 }
 
 /// <summary>Logits in input order plus the metrics of one evaluation.</summary>
-public sealed record EvaluationOutput(float[][] Logits, IReadOnlyDictionary<string, double> Metrics);
+public sealed record EvaluationOutput(float[][] Logits, IReadOnlyDictionary<string, double> Metrics)
+{
+    /// <summary>The mean loss without class weights, when the pass's own loss was class-weighted (training's evaluations).</summary>
+    public double? UnweightedLoss { get; init; }
+}

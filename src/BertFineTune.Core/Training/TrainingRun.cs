@@ -240,10 +240,19 @@ internal sealed partial class TrainingRun : IDisposable
     }
 
     /// <summary>
-    /// The last evaluation, when it ran on the weights the run ends with (the last step's, or the best checkpoint's)
-    /// and its loss is the plain one <see cref="Trainer.Evaluate"/> computes (no class weights): the caller need not
-    /// run the same validation pass again.
+    /// The last evaluation, when it ran on the weights the run ends with (the last step's, or the best checkpoint's),
+    /// with the plain loss <see cref="Trainer.Evaluate"/> reports: the caller need not run the same pass again.
     /// </summary>
-    private EvaluationOutput? ValidationOfFinalWeights(long finalWeightsStep) =>
-        _lastEval is { } last && last.Step == finalWeightsStep && _o.ClassWeights == ClassWeighting.None ? last.Output : null;
+    private EvaluationOutput? ValidationOfFinalWeights(long finalWeightsStep)
+    {
+        if (_lastEval is not { } last || last.Step != finalWeightsStep)
+        {
+            return null;
+        }
+
+        var output = last.Output;
+        return output.UnweightedLoss is { } plain
+            ? output with { Metrics = new Dictionary<string, double>(output.Metrics) { ["eval_loss"] = plain }, UnweightedLoss = null }
+            : output;
+    }
 }

@@ -87,14 +87,22 @@ public class TrainOnceTests
     }
 
     [Fact]
-    public async Task No_final_validation_when_class_weights_make_the_training_loss_differ()
+    public async Task With_class_weights_the_reused_validation_reports_the_plain_loss_as_a_fresh_evaluation_does()
     {
         using var dir = new TempDirectory();
         var options = TrainerHarness.Options(dir.Path) with { Epochs = 1, EvalStrategy = IntervalStrategy.Epoch, ClassWeights = ClassWeighting.Balanced };
+        var trainer = new Trainer(SyntheticTask.Model(), SyntheticTask.Tokenizer(), options, SyntheticTask.Accuracy);
+        var eval = SyntheticTask.SingleLabel(20, 2);
 
-        var (result, _) = await TrainerHarness.Train(options, SyntheticTask.SingleLabel(48, 1), SyntheticTask.SingleLabel(20, 2));
+        // Skewed classes, so the balanced weights change the loss.
+        var result = await trainer.TrainAsync(SyntheticTask.SingleLabel(48, 1, classShares: [4, 1, 1]), eval);
+        var again = trainer.Evaluate(eval, "eval");
 
-        Assert.Null(result.FinalValidation);
+        var reused = Assert.IsType<EvaluationOutput>(result.FinalValidation);
+        var duringTraining = result.LogHistory.Last(e => e.ContainsKey("eval_loss"))["eval_loss"];
+        Assert.NotEqual(duringTraining, reused.Metrics["eval_loss"]);
+        Assert.Equal(again.Metrics["eval_loss"], reused.Metrics["eval_loss"]);
+        Assert.Equal(again.Logits, reused.Logits);
     }
 
     /// <summary>Counts <see cref="Encode"/> calls (from any thread) and reports the untruncated length as SegmentTokenizer does.</summary>
