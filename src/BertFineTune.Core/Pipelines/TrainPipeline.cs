@@ -141,7 +141,7 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
     private static List<KeyValuePair<string, string>> RunDetails(ResolvedModel resolved, TrainingResult result, Trainer trainer) =>
     [
         new("weights", resolved.Description),
-        new("precision", trainer.Precision.ToString() ?? string.Empty),
+        new("precision", trainer.Precision.ToString()),
         new("global steps", result.GlobalStep.ToString(CultureInfo.InvariantCulture)),
         new("epochs", result.Epoch.ToString("0.##", CultureInfo.InvariantCulture)),
         new("best checkpoint", result.BestModelCheckpoint ?? "-"),

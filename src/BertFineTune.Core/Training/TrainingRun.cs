@@ -36,6 +36,7 @@ internal sealed partial class TrainingRun : IDisposable
     private readonly Stopwatch _watch = new();
     private readonly List<UserError> _warnings;
     private readonly bool _withTokenTypes;
+    private readonly long _nonEmbeddingParameters;
     private AdamWOptimizer? _optimizer;
     private LearningRateSchedule? _schedule;
     private TrainerState _state = new();
@@ -79,6 +80,7 @@ internal sealed partial class TrainingRun : IDisposable
         _train = trainer.Encodings(train);
         _eval = eval is null || eval.Count == 0 ? null : Evaluator.Tokenized(trainer, eval);
         _withTokenTypes = trainer.Tokenizer.ReturnsTokenTypeIds && _model.UsesTokenTypeIds;
+        _nonEmbeddingParameters = NonEmbeddingParameters(_model);
         var weights = _o.ClassWeights == ClassWeighting.Balanced ? ClassWeights.Balanced(train, _model.Labels, _model.ProblemType) : null;
         _loss = new ClassificationLoss(_model.ProblemType, _o.LabelSmoothing, weights);
         Directory.CreateDirectory(_o.OutputDir);
@@ -161,6 +163,16 @@ internal sealed partial class TrainingRun : IDisposable
         _events.Dispose();
     }
 
+    /// <summary>HF's <c>num_parameters(exclude_embeddings=True)</c>: every parameter outside the Embedding modules.</summary>
+    private static long NonEmbeddingParameters(SequenceClassificationModel model)
+    {
+        var embeddings = model.named_modules()
+            .Where(m => m.module is TorchSharp.Modules.Embedding)
+            .SelectMany(m => m.module.parameters())
+            .Sum(p => p.numel());
+        return model.parameters().Sum(p => p.numel()) - embeddings;
+    }
+
     private void Resume(string dir)
     {
         var saved = CheckpointIO.ReadTrainerState(dir);
@@ -211,7 +223,7 @@ internal sealed partial class TrainingRun : IDisposable
             ["train_samples_per_second"] = (double)_train.Count * _o.Epochs / seconds,
             ["train_steps_per_second"] = MaxSteps / seconds,
             ["train_loss"] = trainLoss,
-            ["total_flos"] = 0,
+            ["total_flos"] = _state.TotalFlos,
         };
         Log("train_end", metrics);
 
