@@ -119,8 +119,11 @@ Task("InstallTool")
         </configuration>
         """);
     var toolPath = work.Combine("tools");
+    var installCache = work.Combine("nuget-packages");
     Run("dotnet", $"tool install bertft --version {version} --tool-path \"{toolPath}\" --configfile \"{nugetConfig}\"", work,
-        ("NUGET_PACKAGES", work.Combine("nuget-packages").FullPath));
+        ("NUGET_PACKAGES", installCache.FullPath));
+    // The tool path holds its own copy of the package; the private cache would only keep a second ~0.6 GB of it.
+    DeleteDirectory(installCache, new DeleteDirectorySettings { Recursive = true, Force = true });
     installedBertft = toolPath.CombineWithFilePath(IsRunningOnWindows() ? "bertft.exe" : "bertft").FullPath;
     var output = Run(installedBertft, "--version", work);
     if (!output.Contains($"bertft {version}"))

@@ -75,8 +75,6 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
             new Progress<ModelResolveProgress>(p => log?.Report(p.Message)));
 
         var tokenizer = AutoTokenizer.FromDirectory(resolved.Directory);
-        data = data with { Report = data.Report with { TokenLengths = TokenLengths(data, tokenizer) } };
-        await PreparedDataWriter.WriteAsync(data, output.Data, dataOptions, cancellationToken);
 
         // Seeded before the model exists: a fresh classification head must be the same on every run.
         torch.manual_seed(config.Seed);
@@ -99,6 +97,12 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
         var train = Examples(data.Train, data);
         var validation = Examples(data.Validation, data);
         var test = Examples(data.Test, data);
+
+        // data_report.json's token lengths come from the encodings training and evaluation then reuse: each text is
+        // tokenized once in the whole run.
+        data = data with { Report = data.Report with { TokenLengths = TokenLengths(trainer, (train, "train"), (validation, "validation"), (test, "test")) } };
+        await PreparedDataWriter.WriteAsync(data, output.Data, dataOptions, cancellationToken);
+
         log?.Report($"training on {train.Count} examples ({validation.Count} validation, {test.Count} test), device {trainer.Device}");
         var result = await trainer.TrainAsync(train, validation.Count > 0 ? validation : null, progress, cancellationToken);
         Report(loaded, result.Warnings.Except(trainer.Warnings));
@@ -109,7 +113,10 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
             ProblemType = data.ProblemType,
             Labels = data.Labels.Names,
             Train = Evaluate(trainer, train, "train", metricsOptions, cancellationToken),
-            Validation = validation.Count > 0 ? Evaluate(trainer, validation, "eval", metricsOptions, cancellationToken) : null,
+            // The Trainer's last evaluation already ran on the final weights in most runs: its result is reused.
+            Validation = validation.Count == 0 ? null
+                : result.FinalValidation is { } done ? Report(trainer, done, validation, "eval", metricsOptions)
+                : Evaluate(trainer, validation, "eval", metricsOptions, cancellationToken),
             Test = test.Count > 0 ? Evaluate(trainer, test, "test", metricsOptions, cancellationToken) : null,
             Summary = result.Metrics,
         };
@@ -137,9 +144,11 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
         return new TrainRunResult(output, result, document, files, modelLoad);
     }
 
-    private static ClassificationReport Evaluate(Trainer trainer, IReadOnlyList<TrainingExample> examples, string prefix, MetricsOptions options, CancellationToken cancellationToken)
+    private static ClassificationReport Evaluate(Trainer trainer, IReadOnlyList<TrainingExample> examples, string prefix, MetricsOptions options, CancellationToken cancellationToken) =>
+        Report(trainer, trainer.Evaluate(examples, prefix, cancellationToken), examples, prefix, options);
+
+    private static ClassificationReport Report(Trainer trainer, EvaluationOutput evaluation, IReadOnlyList<TrainingExample> examples, string prefix, MetricsOptions options)
     {
-        var evaluation = trainer.Evaluate(examples, prefix, cancellationToken);
         var prediction = trainer.Model.ProblemType == ProblemType.MultiLabelClassification
             ? EvalPrediction.MultiLabel(evaluation.Logits, examples.Select(e => e.MultiHot!).ToArray())
             : EvalPrediction.SingleLabel(evaluation.Logits, examples.Select(e => e.LabelId).ToArray());
@@ -152,17 +161,14 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
             : split.Select(e => TrainingExample.SingleLabel(e.Text, e.LabelId)).ToList();
 
     /// <summary>Untruncated token counts per split, so users can choose <c>max_length</c> from data.</summary>
-    private static Dictionary<string, LengthStats> TokenLengths(PreparedData data, ITextTokenizer tokenizer)
-    {
-        var splits = new[] { ("train", data.Train), ("validation", data.Validation), ("test", data.Test) };
-        return splits.Where(s => s.Item2.Count > 0)
-            .ToDictionary(s => s.Item1, s => LengthStats.From(s.Item2.Select(e => tokenizer.Encode(e.Text).Length)));
-    }
+    private static Dictionary<string, LengthStats> TokenLengths(Trainer trainer, params (IReadOnlyList<TrainingExample> Examples, string Name)[] splits) =>
+        splits.Where(s => s.Examples.Count > 0)
+            .ToDictionary(s => s.Name, s => LengthStats.From(trainer.UntruncatedTokenLengths(s.Examples)));
 
     private static List<KeyValuePair<string, string>> RunDetails(ResolvedModel resolved, TrainingResult result, Trainer trainer) =>
     [
         new("weights", resolved.Description),
-        new("precision", trainer.Precision.ToString() ?? string.Empty),
+        new("precision", trainer.Precision.ToString()),
         new("global steps", result.GlobalStep.ToString(CultureInfo.InvariantCulture)),
         new("epochs", result.Epoch.ToString("0.##", CultureInfo.InvariantCulture)),
         new("best checkpoint", result.BestModelCheckpoint ?? "-"),

@@ -100,11 +100,12 @@ internal static class ClassCharts
             plot.Axes.SetLimits(0, 1.02, -0.6, rows.Count - 0.4);
             plot.Grid.YAxisStyle.IsVisible = false;
             plot.ShowLegend(Edge.Right);
-            plot.Title($"Per-class scores ({split})");
+            var title = $"Per-{(report.ProblemType == Models.ProblemType.MultiLabelClassification ? "label" : "class")} scores ({split})";
+            plot.Title(title);
             plot.XLabel("score");
             var height = Math.Clamp(120 + (rows.Count * 54), 300, 2400);
             var png = plot.GetImageBytes(900, height, ImageFormat.Png);
-            return new Chart($"per_class_{split}.png", $"Per-class scores ({split})", ChartPlacement.PerClass, split, png);
+            return new Chart($"per_class_{split}.png", title, ChartPlacement.PerClass, split, png);
         }
         finally
         {

@@ -12,7 +12,19 @@ internal static class CurveCharts
     private static readonly string[] CurveMetrics =
         ["accuracy", "f1", "f1_macro", "f1_weighted", "f1_micro", "precision", "recall", "subset_accuracy", "hamming_loss"];
 
-    public static IEnumerable<Chart> Render(IReadOnlyList<LogHistoryEntry> history)
+    /// <summary>One chart per curve with at least two points in some series.</summary>
+    public static IEnumerable<Chart> Render(IReadOnlyList<LogHistoryEntry> history) =>
+        Curves(history).Where(c => !c.IsSinglePoint).Select(c => Line(c.FileName, c.Title, c.YLabel, c.Series));
+
+    /// <summary>
+    /// Curves whose every series has one point (a one-epoch run evaluates once): a chart of one dot says nothing, so
+    /// the report prints these values instead.
+    /// </summary>
+    public static IEnumerable<(string Title, IReadOnlyList<(string Name, double Step, double Value)> Points)> SinglePoints(IReadOnlyList<LogHistoryEntry> history) =>
+        Curves(history).Where(c => c.IsSinglePoint)
+            .Select(c => (c.Title, (IReadOnlyList<(string, double, double)>)[.. c.Series.Where(s => s.Points.Count == 1).Select(s => (s.Name, s.Points[0].Step, s.Points[0].Value))]));
+
+    private static IEnumerable<Curve> Curves(IReadOnlyList<LogHistoryEntry> history)
     {
         if (history.Count == 0)
         {
@@ -23,7 +35,7 @@ internal static class CurveCharts
         var evalLoss = Series(history, entry => entry.Eval("loss"));
         if (trainLoss.Count > 0 || evalLoss.Count > 0)
         {
-            yield return Line("loss.png", "Loss", "loss", [("training loss", trainLoss), ("evaluation loss", evalLoss)]);
+            yield return new Curve("loss.png", "Loss", "loss", [("training loss", trainLoss), ("evaluation loss", evalLoss)]);
         }
 
         var metricSeries = new List<(string Name, List<(double Step, double Value)> Points)>();
@@ -39,13 +51,13 @@ internal static class CurveCharts
 
         if (metricSeries.Count > 0)
         {
-            yield return Line("eval_metrics.png", "Evaluation metrics", "score", metricSeries);
+            yield return new Curve("eval_metrics.png", "Evaluation metrics", "score", metricSeries);
         }
 
         var learningRate = Series(history, entry => entry.LearningRate);
         if (learningRate.Count > 0)
         {
-            yield return Line("learning_rate.png", "Learning rate", "learning rate", [("learning rate", learningRate)]);
+            yield return new Curve("learning_rate.png", "Learning rate", "learning rate", [("learning rate", learningRate)]);
         }
     }
 
@@ -96,5 +108,10 @@ internal static class CurveCharts
         {
             plot.Dispose();
         }
+    }
+
+    private sealed record Curve(string FileName, string Title, string YLabel, IReadOnlyList<(string Name, List<(double Step, double Value)> Points)> Series)
+    {
+        public bool IsSinglePoint => Series.All(s => s.Points.Count <= 1);
     }
 }

@@ -19,7 +19,7 @@ internal static class HtmlReport
 
         AppendHeader(html, data);
         AppendResults(html, data.Metrics, sections);
-        AppendCurves(html, data.LogHistory, charts);
+        AppendCurves(html, data.LogHistory, charts, ClassWeighted(data.Config));
         foreach (var (name, report) in sections)
         {
             AppendSplit(html, name, report, charts);
@@ -118,11 +118,22 @@ internal static class HtmlReport
         if (metrics.Summary is { Count: > 0 } summary)
         {
             html.Append("<h3>Run totals</h3>\n");
-            AppendKeyValues(html, null, "summary", [.. summary.Select(kv => new KeyValuePair<string, string>(kv.Key, Html.Number(kv.Value)))], string.Empty);
+            AppendKeyValues(html, null, "summary", [.. summary.Select(kv => new KeyValuePair<string, string>(kv.Key, SummaryValue(kv.Key, kv.Value)))], string.Empty);
         }
 
         html.Append("</section>\n");
     }
+
+    /// <summary>Run totals in the units a reader expects: a duration, rates with one decimal, FLOPs in scientific notation.</summary>
+    private static string SummaryValue(string key, double value) => key switch
+    {
+        "train_runtime" => Html.Duration(TimeSpan.FromSeconds(value)),
+        "total_flos" => value.ToString("0.00e+0", CultureInfo.InvariantCulture) + " (6 × non-embedding parameters × tokens)",
+        "epoch" => Html.Number(value, 2),
+        "step" => Html.Integer((long)value),
+        _ when key.EndsWith("_per_second", StringComparison.Ordinal) => Html.Number(value, 1),
+        _ => Html.Number(value),
+    };
 
     private static string HeadlineNote(ClassificationReport report) => report.HeadlineAverage switch
     {
@@ -135,7 +146,11 @@ internal static class HtmlReport
         html.Append("<div class=\"card\"><div class=\"value\">").Append(Html.Number(value))
             .Append("</div><div class=\"label\">").Append(Html.Encode(label)).Append("</div></div>");
 
-    private static void AppendCurves(StringBuilder html, IReadOnlyList<LogHistoryEntry> history, IReadOnlyList<Chart> charts)
+    // Training evaluates with the class-weighted loss it optimises; the Results table's loss is the plain one.
+    private static bool ClassWeighted(IReadOnlyList<KeyValuePair<string, string>> config) =>
+        config.Any(kv => kv.Key == "hyperparameters.class_weights" && kv.Value != "none");
+
+    private static void AppendCurves(StringBuilder html, IReadOnlyList<LogHistoryEntry> history, IReadOnlyList<Chart> charts, bool classWeighted)
     {
         var curves = charts.Where(c => c.Placement == ChartPlacement.TrainingCurves).ToList();
         if (history.Count == 0 && curves.Count == 0)
@@ -151,7 +166,20 @@ internal static class HtmlReport
         }
 
         html.Append("</div>\n");
+        foreach (var (title, points) in CurveCharts.SinglePoints(history))
+        {
+            var steps = points.Select(p => (long)p.Step).Distinct().ToList();
+            html.Append("<p class=\"point\"><strong>").Append(Html.Encode(title)).Append("</strong>, one point")
+                .Append(steps.Count == 1 ? $" (step {Html.Integer(steps[0])})" : string.Empty).Append(": ")
+                .AppendJoin(", ", points.Select(p => Html.Encode(p.Name) + " " + Html.Number(p.Value) + (steps.Count == 1 ? string.Empty : $" at step {Html.Integer((long)p.Step)}")))
+                .Append("</p>\n");
+        }
+
         HtmlTables.AppendEvalHistory(html, history);
+        if (classWeighted && history.Any(e => e.Eval("loss") is not null))
+        {
+            html.Append("<p class=\"note\">The evaluation loss during training is class-weighted (class_weights), as the loss being optimised; the loss in Results is unweighted, as <code>bertft evaluate</code> computes it.</p>\n");
+        }
         html.Append("</section>\n");
     }
 

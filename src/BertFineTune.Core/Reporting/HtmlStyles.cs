@@ -16,6 +16,7 @@ internal static class HtmlStyles
         h2 { margin: 0 0 12px; font-size: 19px; }
         h3 { margin: 18px 0 8px; font-size: 15px; }
         .note, .empty, footer { color: var(--muted); }
+        p.point { margin: 4px 0; }
         footer { font-size: 12px; margin-top: 24px; }
         table { border-collapse: collapse; margin: 8px 0; }
         th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; }

@@ -38,7 +38,10 @@ public static partial class SecretMasker
 
     /// <summary>The value to show for <paramref name="key"/>: <see cref="Mask"/> when the key or the value looks secret.</summary>
     public static string MaskValue(string key, string value) =>
-        IsSecretKey(key) || LooksLikeToken(value) ? Mask : value;
+        IsSecretKey(key) ? (value is "" or "null" ? NotSet : Mask) : LooksLikeToken(value) ? Mask : value;
+
+    /// <summary>Shown for a secret key with no value: a mask there would suggest a secret was given.</summary>
+    public const string NotSet = "(not set)";
 
     // Words of a key: split at anything not a letter or digit, and at camelCase humps (apiKey -> api, key).
     private static IEnumerable<string> Words(string key) =>

@@ -15,6 +15,7 @@ internal sealed class Evaluator : IDisposable
     private readonly Trainer _trainer;
     private readonly TokenizedDataset _data;
     private readonly ClassificationLoss _loss;
+    private readonly ClassificationLoss? _plainLoss;
     private readonly bool _ownsLoss;
 
     public Evaluator(Trainer trainer, IReadOnlyList<TrainingExample> examples, ClassificationLoss? loss = null)
@@ -29,6 +30,10 @@ internal sealed class Evaluator : IDisposable
         _data = data;
         _ownsLoss = loss is null;
         _loss = loss ?? new ClassificationLoss(trainer.Model.ProblemType, trainer.Options.LabelSmoothing);
+
+        // Training evaluates with its class-weighted loss (the curves follow the objective); the plain loss, which
+        // Trainer.Evaluate reports, is summed beside it so the final report can reuse this pass.
+        _plainLoss = _loss.IsWeighted ? new ClassificationLoss(trainer.Model.ProblemType, trainer.Options.LabelSmoothing) : null;
     }
 
     public EvaluationOutput Run(string prefix, CancellationToken cancellationToken)
@@ -40,6 +45,7 @@ internal sealed class Evaluator : IDisposable
         var watch = Stopwatch.StartNew();
         var logits = new float[n][];
         double lossSum = 0;
+        double plainLossSum = 0;
         var order = Samplers.ByLengthDescending(_data.Lengths(Math.Max(1, o.DataloaderNumWorkers)));
         var batches = order.Chunk(o.EffectiveEvalBatchSize).ToList();
         model.SetLinearComputeType(_trainer.Precision.LinearComputeType);
@@ -51,7 +57,9 @@ internal sealed class Evaluator : IDisposable
             {
                 using var scope = torch.NewDisposeScope();
                 var output = model.forward(batch.ToInputs(_trainer.Device));
-                lossSum += _loss.Compute(output, batch.LabelsTensor(_trainer.Device)).item<float>() * batch.Size;
+                var labels = batch.LabelsTensor(_trainer.Device);
+                lossSum += _loss.Compute(output, labels).item<float>() * batch.Size;
+                plainLossSum += _plainLoss is null ? 0 : _plainLoss.Compute(output, labels).item<float>() * batch.Size;
                 var values = output.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
                 for (var r = 0; r < batch.Size; r++)
                 {
@@ -77,13 +85,13 @@ internal sealed class Evaluator : IDisposable
         metrics[$"{prefix}_runtime"] = seconds;
         metrics[$"{prefix}_samples_per_second"] = n / seconds;
         metrics[$"{prefix}_steps_per_second"] = batches.Count / seconds;
-        return new EvaluationOutput(logits, metrics);
+        return new EvaluationOutput(logits, metrics) { UnweightedLoss = _plainLoss is null || n == 0 ? null : plainLossSum / n };
     }
 
     public static TokenizedDataset Tokenized(Trainer trainer, IReadOnlyList<TrainingExample> examples)
     {
         ExampleValidator.Validate(examples, trainer.Model, "eval");
-        return new TokenizedDataset(examples, trainer.Tokenizer, trainer.Options.MaxLength);
+        return trainer.Encodings(examples);
     }
 
     public void Dispose()
@@ -92,6 +100,8 @@ internal sealed class Evaluator : IDisposable
         {
             _loss.Dispose();
         }
+
+        _plainLoss?.Dispose();
     }
 }
 

@@ -1,7 +1,9 @@
+using System.Runtime.CompilerServices;
 using BertFineTune.Diagnostics;
 using BertFineTune.Evaluation;
 using BertFineTune.Models;
 using BertFineTune.Text.Tokenization;
+using BertFineTune.Training.Batching;
 using BertFineTune.Training.Precision;
 using static TorchSharp.torch;
 
@@ -14,6 +16,10 @@ namespace BertFineTune.Training;
 /// </summary>
 public sealed class Trainer
 {
+    // Each example list is tokenized once (truncated to max_length) and reused by training, every evaluation of it
+    // and the token-length statistics; keyed by the list itself, so a list the caller drops is dropped here too.
+    private readonly ConditionalWeakTable<IReadOnlyList<TrainingExample>, TokenizedDataset> _encodings = [];
+
     public Trainer(
         SequenceClassificationModel model,
         ITextTokenizer tokenizer,
@@ -80,5 +86,25 @@ public sealed class Trainer
     {
         using var evaluator = new Evaluator(this, examples);
         return evaluator.Run(metricKeyPrefix, cancellationToken);
+    }
+
+    /// <summary>
+    /// Each example's token count before truncation to <c>max_length</c> (special tokens included), for choosing
+    /// <c>max_length</c> from data. The encodings are kept: training and evaluation of the same list reuse them.
+    /// </summary>
+    public int[] UntruncatedTokenLengths(IReadOnlyList<TrainingExample> examples) =>
+        Encodings(examples).UntruncatedLengths(Environment.ProcessorCount);
+
+    /// <summary>The (cached) encodings of <paramref name="examples"/>; a list whose length changed is encoded afresh.</summary>
+    internal TokenizedDataset Encodings(IReadOnlyList<TrainingExample> examples)
+    {
+        if (_encodings.TryGetValue(examples, out var cached) && cached.Count == examples.Count)
+        {
+            return cached;
+        }
+
+        var fresh = new TokenizedDataset(examples, Tokenizer, Options.MaxLength);
+        _encodings.AddOrUpdate(examples, fresh);
+        return fresh;
     }
 }

@@ -27,7 +27,17 @@ public sealed record TrainingResult(
 {
     /// <summary>The run's id (<c>run.json</c> in the output folder; kept across resumes).</summary>
     public string RunId { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The validation pass (<c>eval_</c> metrics and logits) on the weights saved in <see cref="ModelDirectory"/>, when
+    /// training's last evaluation already ran on exactly those weights; null when the caller must evaluate again.
+    /// </summary>
+    public EvaluationOutput? FinalValidation { get; init; }
 }
 
 /// <summary>Logits in input order plus the metrics of one evaluation.</summary>
-public sealed record EvaluationOutput(float[][] Logits, IReadOnlyDictionary<string, double> Metrics);
+public sealed record EvaluationOutput(float[][] Logits, IReadOnlyDictionary<string, double> Metrics)
+{
+    /// <summary>The mean loss without class weights, when the pass's own loss was class-weighted (training's evaluations).</summary>
+    public double? UnweightedLoss { get; init; }
+}

@@ -42,7 +42,9 @@ internal sealed partial class TrainingRun
     private void EvaluateAndTrack()
     {
         using var evaluator = new Evaluator(_trainer, _eval!, _loss);
-        var metrics = evaluator.Run("eval", _ct).Metrics;
+        var output = evaluator.Run("eval", _ct);
+        var metrics = output.Metrics;
+        _lastEval = (_state.GlobalStep, output);
         _model.train();
         var entry = new SortedDictionary<string, double>(metrics.ToDictionary(), StringComparer.Ordinal);
         Log("eval", entry);

@@ -72,6 +72,7 @@ internal sealed partial class TrainingRun
         _samplesThisRun += batch.Size;
         _tokensThisRun += batch.RealTokens;
         _state.NumInputTokensSeen += batch.RealTokens;
+        _state.TotalFlos += 6.0 * _nonEmbeddingParameters * batch.Size * batch.SequenceLength;
         return value;
     }
 

@@ -36,6 +36,7 @@ internal sealed partial class TrainingRun : IDisposable
     private readonly Stopwatch _watch = new();
     private readonly List<UserError> _warnings;
     private readonly bool _withTokenTypes;
+    private readonly long _nonEmbeddingParameters;
     private AdamWOptimizer? _optimizer;
     private LearningRateSchedule? _schedule;
     private TrainerState _state = new();
@@ -51,6 +52,7 @@ internal sealed partial class TrainingRun : IDisposable
     private long _tokensThisRun;
     private double? _lastGradNorm;
     private bool _stoppedEarly;
+    private (long Step, EvaluationOutput Output)? _lastEval;
 
     public TrainingRun(
         Trainer trainer,
@@ -78,9 +80,10 @@ internal sealed partial class TrainingRun : IDisposable
         }
 
         ExampleValidator.Validate(train, _model, "train");
-        _train = new TokenizedDataset(train, trainer.Tokenizer, _o.MaxLength);
+        _train = trainer.Encodings(train);
         _eval = eval is null || eval.Count == 0 ? null : Evaluator.Tokenized(trainer, eval);
         _withTokenTypes = trainer.Tokenizer.ReturnsTokenTypeIds && _model.UsesTokenTypeIds;
+        _nonEmbeddingParameters = NonEmbeddingParameters(_model);
         var weights = _o.ClassWeights == ClassWeighting.Balanced ? ClassWeights.Balanced(train, _model.Labels, _model.ProblemType) : null;
         _loss = new ClassificationLoss(_model.ProblemType, _o.LabelSmoothing, weights);
         Directory.CreateDirectory(_o.OutputDir);
@@ -205,6 +208,16 @@ internal sealed partial class TrainingRun : IDisposable
     /// <summary>Whether a checkpoint folder belongs to this run (so rotation may delete it).</summary>
     private bool OwnsCheckpoint(string dir) => RunState.TryRead(dir)?.RunId is { } id ? id == _runId : _resumedUnlabelledRun;
 
+    /// <summary>HF's <c>num_parameters(exclude_embeddings=True)</c>: every parameter outside the Embedding modules.</summary>
+    private static long NonEmbeddingParameters(SequenceClassificationModel model)
+    {
+        var embeddings = model.named_modules()
+            .Where(m => m.module is TorchSharp.Modules.Embedding)
+            .SelectMany(m => m.module.parameters())
+            .Sum(p => p.numel());
+        return model.parameters().Sum(p => p.numel()) - embeddings;
+    }
+
     private void Resume(string dir)
     {
         var saved = CheckpointIO.ReadTrainerState(dir);
@@ -243,9 +256,11 @@ internal sealed partial class TrainingRun : IDisposable
         var seconds = Math.Max(_watch.Elapsed.TotalSeconds, 1e-9);
         // HF's train_loss: the mean step loss over the whole run; the sum travels in each checkpoint's run_state.json.
         var trainLoss = _totalLossSteps == 0 ? 0.0 : _totalLoss / _totalLossSteps;
+        var finalWeightsStep = _state.GlobalStep;
         if (_o.LoadBestModelAtEnd && _state.BestModelCheckpoint is { } best && Directory.Exists(best))
         {
             _model.LoadWeights(best);
+            finalWeightsStep = CheckpointFolders.StepOf(best) ?? -1;
             _events.Write("load_best", _state.GlobalStep, _state.Epoch, text: new Dictionary<string, string> { ["checkpoint"] = best });
         }
 
@@ -255,7 +270,7 @@ internal sealed partial class TrainingRun : IDisposable
             ["train_samples_per_second"] = (double)_train.Count * _o.Epochs / seconds,
             ["train_steps_per_second"] = MaxSteps / seconds,
             ["train_loss"] = trainLoss,
-            ["total_flos"] = 0,
+            ["total_flos"] = _state.TotalFlos,
         };
         Log("train_end", metrics);
 
@@ -280,6 +295,24 @@ internal sealed partial class TrainingRun : IDisposable
             _warnings)
         {
             RunId = _runId,
+            FinalValidation = ValidationOfFinalWeights(finalWeightsStep),
         };
+    }
+
+    /// <summary>
+    /// The last evaluation, when it ran on the weights the run ends with (the last step's, or the best checkpoint's),
+    /// with the plain loss <see cref="Trainer.Evaluate"/> reports: the caller need not run the same pass again.
+    /// </summary>
+    private EvaluationOutput? ValidationOfFinalWeights(long finalWeightsStep)
+    {
+        if (_lastEval is not { } last || last.Step != finalWeightsStep)
+        {
+            return null;
+        }
+
+        var output = last.Output;
+        return output.UnweightedLoss is { } plain
+            ? output with { Metrics = new Dictionary<string, double>(output.Metrics) { ["eval_loss"] = plain }, UnweightedLoss = null }
+            : output;
     }
 }

@@ -25,5 +25,17 @@ public interface ITextTokenizer
 /// <param name="Tokens">Token strings, for debugging and reports.</param>
 public sealed record TokenizedText(int[] InputIds, int[]? TokenTypeIds, string[] Tokens)
 {
+    private readonly int? _untruncatedLength;
+
     public int Length => InputIds.Length;
+
+    /// <summary>
+    /// Tokens the text had before truncation to <c>max_length</c>, special tokens included (<see cref="Length"/> when
+    /// nothing was cut): the training pipeline's <c>token_lengths</c> come from the one encoding training uses.
+    /// </summary>
+    public int UntruncatedLength
+    {
+        get => _untruncatedLength ?? Length;
+        init => _untruncatedLength = value;
+    }
 }

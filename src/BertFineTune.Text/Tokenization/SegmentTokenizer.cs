@@ -45,12 +45,14 @@ public abstract class SegmentTokenizer : ITextTokenizer
         ArgumentNullException.ThrowIfNull(text);
         var first = Tokenize(text);
         var second = textPair is null ? null : Tokenize(textPair);
+        var specials = Template.SpecialTokenCount(second is not null);
+        var untruncated = first.Count + (second?.Count ?? 0) + specials;
         if (maxLength is int max)
         {
-            (first, second) = LongestFirstTruncation.Apply(first, second, Template.SpecialTokenCount(second is not null), max);
+            (first, second) = LongestFirstTruncation.Apply(first, second, specials, max);
         }
 
-        return Template.Build(first, second);
+        return Template.Build(first, second) with { UntruncatedLength = untruncated };
     }
 
     public abstract void Save(string directory);

@@ -173,7 +173,9 @@ public sealed partial class ReportWriterTests
         Assert.Contains("<h3>Per-label scores</h3>", html, StringComparison.Ordinal);
         Assert.Contains("<td>hamming_loss</td>", html, StringComparison.Ordinal);
         Assert.Contains("<td class=\"label\">micro avg</td>", html, StringComparison.Ordinal);
-        Assert.Contains(files.ChartPaths, path => Path.GetFileName(path) == "eval_metrics.png");
+        // One evaluation: its values are printed instead of a chart of single dots.
+        Assert.DoesNotContain(files.ChartPaths, path => Path.GetFileName(path) == "eval_metrics.png");
+        Assert.Contains("<strong>Evaluation metrics</strong>, one point (step 20): ", html, StringComparison.Ordinal);
         Assert.DoesNotContain(files.ChartPaths, path => Path.GetFileName(path).StartsWith("confusion", StringComparison.Ordinal));
     }
 

@@ -64,6 +64,7 @@ public partial class StandsAloneTests
                     continue;
                 }
 
+                // stands-alone: the search string itself, not a use of the variable.
                 if (line.Contains("BERTFT_SHARED", StringComparison.Ordinal) || SharedSibling().IsMatch(line))
                 {
                     offenders.Add($"{relative}:{i + 1}: {line.Trim()}");

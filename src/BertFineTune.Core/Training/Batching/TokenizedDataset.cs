@@ -42,10 +42,15 @@ internal sealed class TokenizedDataset
     }
 
     /// <summary>Token counts of all examples (tokenizes everything, in parallel).</summary>
-    public int[] Lengths(int degreeOfParallelism)
+    public int[] Lengths(int degreeOfParallelism) => Each(degreeOfParallelism, t => t.Length);
+
+    /// <summary>Token counts before truncation (tokenizes everything, in parallel, into the same cache).</summary>
+    public int[] UntruncatedLengths(int degreeOfParallelism) => Each(degreeOfParallelism, t => t.UntruncatedLength);
+
+    private int[] Each(int degreeOfParallelism, Func<TokenizedText, int> select)
     {
-        var lengths = new int[Count];
-        Parallel.For(0, Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism) }, i => lengths[i] = Get(i).Length);
-        return lengths;
+        var values = new int[Count];
+        Parallel.For(0, Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism) }, i => values[i] = select(Get(i)));
+        return values;
     }
 }

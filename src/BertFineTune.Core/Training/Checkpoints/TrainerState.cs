@@ -35,6 +35,9 @@ public sealed class TrainerState
 
     public long NumInputTokensSeen { get; set; }
 
+    /// <summary>HF's <c>total_flos</c>: 6 × non-embedding parameters × input tokens (padding included), summed over training.</summary>
+    public double TotalFlos { get; set; }
+
     public List<SortedDictionary<string, double>> LogHistory { get; } = [];
 
     public string ToJson()
@@ -63,7 +66,7 @@ public sealed class TrainerState
                     ["attributes"] = new JsonObject { ["early_stopping_patience_counter"] = EarlyStoppingPatienceCounter },
                 },
             },
-            ["total_flos"] = 0,
+            ["total_flos"] = TotalFlos,
             ["train_batch_size"] = TrainBatchSize,
             ["trial_name"] = null,
             ["trial_params"] = null,
@@ -96,6 +99,7 @@ public sealed class TrainerState
                 BestGlobalStep = o["best_global_step"]?.GetValue<long>(),
                 BestModelCheckpoint = o["best_model_checkpoint"]?.GetValue<string>(),
                 NumInputTokensSeen = o["num_input_tokens_seen"]?.GetValue<long>() ?? 0,
+                TotalFlos = o["total_flos"]?.GetValue<double>() ?? 0,
                 EarlyStoppingPatienceCounter =
                     o["stateful_callbacks"]?["EarlyStoppingCallback"]?["attributes"]?["early_stopping_patience_counter"]?.GetValue<int>() ?? 0,
             };

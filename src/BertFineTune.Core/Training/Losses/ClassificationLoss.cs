@@ -23,6 +23,9 @@ public sealed class ClassificationLoss : IDisposable
 
     public double LabelSmoothing { get; }
 
+    /// <summary>Whether per-class weights scale the loss (<c>class_weights: balanced</c>).</summary>
+    public bool IsWeighted => _weights is not null;
+
     /// <summary>The mean loss of a batch. <paramref name="labels"/>: int64 <c>[b]</c> ids, or float <c>[b, k]</c> multi-hot.</summary>
     public Tensor Compute(Tensor logits, Tensor labels)
     {

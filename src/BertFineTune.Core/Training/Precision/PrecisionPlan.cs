@@ -34,4 +34,13 @@ public sealed record PrecisionPlan(ScalarType? LinearComputeType, bool UsesLossS
 
         return bf16 ? new PrecisionPlan(ScalarType.BFloat16, false, null) : new PrecisionPlan(null, false, null);
     }
+
+    /// <summary>What a reader of the report or the console needs: <c>fp32</c>, <c>bf16 matmuls, fp32 master weights</c>, ...</summary>
+    public override string ToString() => (LinearComputeType, UsesLossScaling) switch
+    {
+        (null, _) => "fp32",
+        (ScalarType.BFloat16, _) => Warning is null ? "bf16 matmuls, fp32 master weights" : "bf16 matmuls, fp32 master weights (fp16 asked for; no CUDA)",
+        (ScalarType.Float16, true) => "fp16 matmuls with dynamic loss scaling, fp32 master weights",
+        ({ } type, _) => $"{type.ToString().ToLowerInvariant()} matmuls, fp32 master weights",
+    };
 }
