@@ -38,6 +38,7 @@ public static class TrainerOptionsMapping
             // fp16: auto means "where it helps": on a CUDA device. true on a CPU falls back to bf16 (the Trainer warns).
             Fp16 = h.Fp16 == Fp16Mode.True || (h.Fp16 == Fp16Mode.Auto && cudaAvailable && config.Training.Device != DeviceKind.Cpu),
             GroupByLength = h.GroupByLength,
+            Unpadded = h.Unpadded,
             DataloaderNumWorkers = h.DataloaderNumWorkers,
             MaxLength = h.MaxLength,
             Seed = config.Seed,

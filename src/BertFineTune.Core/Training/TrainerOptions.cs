@@ -48,6 +48,12 @@ public sealed record TrainerOptions
 
     public bool GroupByLength { get; init; }
 
+    /// <summary>
+    /// Run the model on the real tokens only (<c>hyperparameters.unpadded</c>): one packed <c>[tokens, hidden]</c> tensor
+    /// per batch instead of <c>[batch, longest, hidden]</c>. False computes on padded batches, as HF does.
+    /// </summary>
+    public bool Unpadded { get; init; } = true;
+
     /// <summary>Above 0: batches are tokenized and collated by that many background workers.</summary>
     public int DataloaderNumWorkers { get; init; }
 
