@@ -139,6 +139,8 @@ internal sealed partial class TrainingRun : IDisposable
             Resume(resumeDir);
         }
 
+        // Loading and building left garbage (managed arrays, freed load-time tensors): drop it before training's peak.
+        Native.MemoryRelease.Now();
         _watch.Start();
         try
         {

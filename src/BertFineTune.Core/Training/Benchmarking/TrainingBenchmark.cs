@@ -105,8 +105,7 @@ public static class TrainingBenchmark
             var byMode = new Dictionary<string, BenchmarkResult>(StringComparer.Ordinal);
             foreach (var (mode, unpadded) in modes)
             {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
+                Native.MemoryRelease.Now();
                 perRunPeak &= ResidentMemory.TryResetPeak();
                 var stepSeconds = TrainAndTime(options, modelDir, tokenizer, examples, labels, maxLength, threads, Seed, bf16, unpadded, cancellationToken);
                 var times = stepSeconds.Skip(options.WarmupSteps).ToList();
