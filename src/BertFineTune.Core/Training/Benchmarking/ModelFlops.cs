@@ -25,9 +25,17 @@ public sealed record ModelFlops(long NonEmbeddingParameters, int Layers, int Hid
         return new ModelFlops(count, layers, hiddenSize);
     }
 
-    /// <summary>The distinct <c>[out, in]</c> shapes of the model's Linear layers: the GEMMs a step runs.</summary>
-    public static IReadOnlyList<(long Out, long In)> LinearShapes(SequenceClassificationModel model) =>
-        model.modules().OfType<MixedPrecisionLinear>().Select(l => (l.OutFeatures, l.InFeatures)).Distinct().ToList();
+    /// <summary>
+    /// The distinct <c>[out, in]</c> shapes of the model's Linear layers that carry its FLOPs: the GEMMs a step runs.
+    /// Layers under a tenth of the largest (the classification head, a few labels wide) are left out: their products
+    /// are too thin to say anything about the machine's peak.
+    /// </summary>
+    public static IReadOnlyList<(long Out, long In)> LinearShapes(SequenceClassificationModel model)
+    {
+        var shapes = model.modules().OfType<MixedPrecisionLinear>().Select(l => (l.OutFeatures, l.InFeatures)).Distinct().ToList();
+        var largest = shapes.Count == 0 ? 0 : shapes.Max(s => s.OutFeatures * s.InFeatures);
+        return shapes.Where(s => s.OutFeatures * s.InFeatures * 10 >= largest).ToList();
+    }
 
     public double TrainingFlops(BatchShape batch) =>
         (6.0 * NonEmbeddingParameters * batch.RealTokens) + (12.0 * Layers * HiddenSize * batch.SquaredLengths);
