@@ -66,6 +66,9 @@ public static class TorchNativeLoader
             return new TorchNativeLoadResult(null, null, Patched: false);
         }
 
+        // Before the first tensor: resident memory should follow live tensors (see GlibcAllocator).
+        GlibcAllocator.ConfigureForTensors();
+
         var dir = FindNativeDirectory() ?? throw new TorchNativeLoadException(
             $"{BridgeFile} and libtorch_cpu.so were not found next to the application (searched: {string.Join(", ", CandidateDirectories())}). " +
             "Reinstall the tool, or rebuild so that the TorchSharp-cpu package's natives are copied to the output.");

@@ -53,6 +53,7 @@ internal sealed partial class TrainingRun
             _control.ResetStepFlags();
             DefaultFlow.OnEpochEnd(_o, _control);
             MaybeLogSaveEvaluate();
+            Native.MemoryRelease.Now(); // after evaluation and checkpoint writing, so every epoch starts from the same floor
             Report(TrainingProgressKind.EpochEnd, double.NaN);
             if (_control.ShouldTrainingStop)
             {

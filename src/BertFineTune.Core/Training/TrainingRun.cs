@@ -153,6 +153,8 @@ internal sealed partial class TrainingRun : IDisposable
             _events.Write("warning", _state.GlobalStep, _state.Epoch, text: new Dictionary<string, string> { ["code"] = w.Code, ["message"] = w.Message });
         }
 
+        // Loading and building left garbage (managed arrays, freed load-time tensors): drop it before training's peak.
+        Native.MemoryRelease.Now();
         _watch.Start();
         try
         {

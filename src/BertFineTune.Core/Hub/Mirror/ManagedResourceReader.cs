@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using BertFineTune.Diagnostics;
@@ -30,11 +29,12 @@ public static class ManagedResourceReader
                 continue;
             }
 
+            // Only this resource is copied, not the whole resource section (90 MB for a model package, per call).
             var directory = pe.PEHeaders.CorHeader!.ResourcesDirectory;
-            var block = pe.GetSectionData(directory.RelativeVirtualAddress).GetContent();
+            var block = pe.GetSectionData(directory.RelativeVirtualAddress);
             var offset = checked((int)resource.Offset);
-            var length = BinaryPrimitives.ReadInt32LittleEndian(block.AsSpan(offset, 4));
-            return block.AsSpan(offset + 4, length).ToArray();
+            var length = block.GetReader(offset, 4).ReadInt32();
+            return block.GetReader(offset + 4, length).ReadBytes(length);
         }
 
         return null;

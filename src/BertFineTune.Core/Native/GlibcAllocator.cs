@@ -1,0 +1,71 @@
+using System.Runtime.InteropServices;
+
+namespace BertFineTune.Native;
+
+/// <summary>
+/// Tunes glibc's malloc, which LibTorch's CPU allocator sits on, so that training memory stays at what tensors use.
+/// </summary>
+/// <remarks>
+/// glibc serves a request above the mmap threshold (128 KB) with its own mapping, returned to the kernel on free, but
+/// each such free raises the threshold to the freed size (up to 32 MB). After the first training step every activation
+/// and gradient (MBs each, a different size every batch under dynamic padding) therefore lands in the training thread's
+/// malloc arena, whose freed holes are neither reused well nor returned: a MiniLM run kept 15 arena heaps of 64 MB
+/// resident, about 900 MB, on top of ~850 MB of live weights, gradients and AdamW moments. A fixed threshold turns the
+/// dynamic rule off: tensors of <see cref="MmapThresholdBytes"/> or more get their own mapping and give it back when
+/// freed, so resident memory follows live tensors. Small allocations stay in the arenas, as before.
+/// Users who set <c>MALLOC_MMAP_THRESHOLD_</c> or <c>GLIBC_TUNABLES</c> themselves keep their choice.
+/// </remarks>
+public static class GlibcAllocator
+{
+    /// <summary>Allocations of this size or more are mapped on their own and unmapped when freed.</summary>
+    public const int MmapThresholdBytes = 1 << 20;
+
+    private const int MMmapThreshold = -3;
+    private static int _configured;
+
+    /// <summary>Whether this process runs on glibc (musl and other platforms have neither mallopt nor malloc_trim).</summary>
+    public static bool IsAvailable { get; } = OperatingSystem.IsLinux() && Probe();
+
+    /// <summary>Sets the fixed mmap threshold once per process; false where glibc is absent or the user chose their own.</summary>
+    public static bool ConfigureForTensors()
+    {
+        if (!IsAvailable || Interlocked.Exchange(ref _configured, 1) == 1)
+        {
+            return false;
+        }
+
+        if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null || Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is not null)
+        {
+            return false;
+        }
+
+        return mallopt(MMmapThreshold, MmapThresholdBytes) == 1;
+    }
+
+    /// <summary>Returns the free pages of every malloc arena to the kernel (<c>malloc_trim(0)</c>); false where unavailable.</summary>
+    public static bool Trim() => IsAvailable && malloc_trim(UIntPtr.Zero) == 1;
+
+    private static bool Probe()
+    {
+        try
+        {
+            // gnu_get_libc_version exists only in glibc.
+            return Marshal.PtrToStringAnsi(gnu_get_libc_version()) is not null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+#pragma warning disable SA1300, IDE1006 // C names.
+    [DllImport("libc", CallingConvention = CallingConvention.Cdecl)]
+    private static extern int mallopt(int param, int value);
+
+    [DllImport("libc", CallingConvention = CallingConvention.Cdecl)]
+    private static extern int malloc_trim(UIntPtr pad);
+
+    [DllImport("libc", CallingConvention = CallingConvention.Cdecl)]
+    private static extern IntPtr gnu_get_libc_version();
+#pragma warning restore SA1300, IDE1006
+}
