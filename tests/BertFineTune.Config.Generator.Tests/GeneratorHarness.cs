@@ -20,13 +20,17 @@ internal static class GeneratorHarness
 
     public static string SampleSchema => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Schemas", "sample.schema.json"));
 
-    /// <summary>Every assembly of the running framework plus Core (the generated code's runtime helpers).</summary>
+    /// <summary>
+    /// Every assembly of the running framework plus Core (the generated code's runtime helpers) and the TorchSharp-free
+    /// BertFineTune.Text that holds <see cref="BertFineTune.Diagnostics.UserError"/>.
+    /// </summary>
     public static ImmutableArray<MetadataReference> References { get; } =
     [
         .. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll")
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)),
         MetadataReference.CreateFromFile(typeof(BertFineTune.Diagnostics.UserError).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(BertFineTune.Config.ConfigNode).Assembly.Location),
     ];
 
     public static CSharpCompilation EmptyCompilation() => CSharpCompilation.Create(
