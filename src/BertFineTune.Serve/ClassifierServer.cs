@@ -184,9 +184,9 @@ public sealed class ClassifierServer : IAsyncDisposable
             {
                 await admission.BeginDrainAsync().WaitAsync(options.ShutdownTimeout, cancellationToken);
             }
-            catch (TimeoutException)
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
             {
-                // Kestrel's own shutdown timeout below aborts what is still running.
+                // Out of time, or told not to wait: Kestrel's shutdown below aborts what is still running.
             }
 
             await app.StopAsync(cancellationToken);

@@ -67,6 +67,8 @@ public class DrainAndAdmissionTests
 
         Assert.Equal(200, (int)firstAnswer.StatusCode);
         Assert.Equal(200, (int)retried.StatusCode);
+        using var info = await other.GetAsync("/v1/model");
+        Assert.Equal(16, (await Http.ReadJsonAsync(info)).GetProperty("limits").GetProperty("max_in_flight_bytes").GetInt64());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BertFineTune.Diagnostics;
+using BertFineTune.IO;
 using BertFineTune.Models;
 using BertFineTune.Training.Batching;
 using BertFineTune.Training.Checkpoints;
@@ -103,7 +104,9 @@ internal sealed partial class TrainingRun : IDisposable
     public TrainingResult Run()
     {
         torch.set_num_threads(_o.Threads ?? DeviceResolver.PhysicalCores());
+        // What a killed process left: temp folders (checkpoints being written or deleted) and temp files (reports).
         AtomicDirectory.CleanLeftovers(_o.OutputDir);
+        AtomicFile.CleanLeftovers(_o.OutputDir);
         RunFolder.CheckStart(_o.OutputDir, _o.ResumeFromCheckpoint, _o.OverwriteOutputDir);
         var resumeDir = _o.ResumeFromCheckpoint is null ? null : CheckpointFolders.ResolveResume(_o.OutputDir, _o.ResumeFromCheckpoint);
         ClaimOutputFolder(resumeDir);

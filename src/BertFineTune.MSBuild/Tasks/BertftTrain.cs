@@ -70,6 +70,14 @@ public sealed class BertftTrain : ToolTask
             builder.AppendSwitchIfNotNull("--set ", $"training.output_dir={OutputDir}");
         }
 
+        // The target runs because an input changed, so the earlier run in the output folder is to be replaced:
+        // without --overwrite, bertft refuses to start a new run next to its checkpoints (BFT320).
+        var arguments = Arguments ?? string.Empty;
+        if (!arguments.Contains("--resume", StringComparison.Ordinal) && !arguments.Contains("--overwrite", StringComparison.Ordinal))
+        {
+            builder.AppendSwitch("--overwrite");
+        }
+
         if (!string.IsNullOrWhiteSpace(Arguments))
         {
             builder.AppendTextUnquoted(" " + Arguments!.Trim());

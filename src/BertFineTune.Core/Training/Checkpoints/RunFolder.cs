@@ -86,7 +86,10 @@ public static class RunFolder
 
         foreach (var file in new[] { RunManifest.FileName, "metrics.json", "report.html", Path.Combine("logs", "events.jsonl") })
         {
-            File.Delete(Path.Combine(outputDir, file));
+            if (File.Exists(Path.Combine(outputDir, file)))
+            {
+                File.Delete(Path.Combine(outputDir, file));
+            }
         }
     }
 
