@@ -55,10 +55,9 @@ internal sealed class MlflowBackend(MlflowSettings settings, TrackingOptions opt
 
         if (info is null)
         {
-            var created = await _http.PostJsonAsync(Api + "runs/create", new JsonObject
+            var request = new JsonObject
             {
                 ["experiment_id"] = _experimentId,
-                ["run_name"] = settings.RunName,
                 ["start_time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
                 ["tags"] = Pairs(
                 [
@@ -68,7 +67,13 @@ internal sealed class MlflowBackend(MlflowSettings settings, TrackingOptions opt
                     new("mlflow.source.name", "bertft"),
                     new("mlflow.source.type", "LOCAL"),
                 ]),
-            }, ct);
+            };
+            if (settings.RunName is { } name)
+            {
+                request["run_name"] = name;
+            }
+
+            var created = await _http.PostJsonAsync(Api + "runs/create", request, ct);
             info = created?["run"]?["info"] ?? throw new TrackingRequestException("runs/create returned no run", null, retryable: false);
         }
 

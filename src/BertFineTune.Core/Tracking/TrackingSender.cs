@@ -25,6 +25,7 @@ internal sealed class TrackingSender
     private readonly Action<UserError> _warn;
     private readonly Channel<object> _queue;
     private readonly CancellationTokenSource _abort = new();
+    private readonly TaskCompletionSource _completing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
     private int _exitCode;
     private int _dropped;
@@ -65,6 +66,7 @@ internal sealed class TrackingSender
     {
         _exitCode = exitCode;
         _queue.Writer.TryComplete();
+        _completing.TrySetResult();
         var finished = _loop is null || await Task.WhenAny(_loop, Task.Delay(timeout)) == _loop;
         if (!finished)
         {
@@ -105,6 +107,12 @@ internal sealed class TrackingSender
 
             while (await _queue.Reader.WaitToReadAsync(ct))
             {
+                if (_options.BatchInterval > TimeSpan.Zero && !_completing.Task.IsCompleted)
+                {
+                    await Task.WhenAny(Task.Delay(_options.BatchInterval, ct), _completing.Task);
+                    ct.ThrowIfCancellationRequested();
+                }
+
                 var rows = new List<MetricRow>();
                 var console = new List<string>();
                 while (rows.Count < MaxRowsPerRequest && _queue.Reader.TryPeek(out var next) && next is MetricRow or string)
