@@ -49,7 +49,6 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
         var options = loaded.ToTrainerOptions(resumeFromCheckpoint, TrainerOptionsMapping.CudaAvailable());
         TrainerOptionsValidator.Validate(options);
         DeviceResolver.Resolve(options.Device);
-        await using var tracking = TrackingSession.Start(loaded, options, Tracking, log, cancellationToken);
 
         log?.Report("preparing data");
         var dataOptions = loaded.ToDataPipelineOptions();
@@ -79,6 +78,8 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
             log?.Report(modelLoad.Describe());
         }
 
+        // Started where HF's trackers start (on_train_begin): a data or model error leaves no run behind.
+        await using var tracking = TrackingSession.Start(loaded, options, Tracking, log, cancellationToken);
         var metricsOptions = new MetricsOptions(data.Labels.Names, MultiLabelThreshold: config.Training.MultiLabelThreshold);
         var trainer = new Trainer(model, tokenizer, options, p => ClassificationMetrics.ComputeMetrics(p, metricsOptions).Metrics)
         {
