@@ -120,7 +120,7 @@ public sealed class TrackingSession : ITrainerCallback, IAsyncDisposable
             }
 
             _lastStep = Math.Max(_lastStep, row.Step);
-            Post(Console(row));
+            Post(ConsoleLine(row));
         }
     }
 
@@ -208,7 +208,7 @@ public sealed class TrackingSession : ITrainerCallback, IAsyncDisposable
         }
     }
 
-    private static string Console(TrainerLogRow row) =>
+    private static string ConsoleLine(TrainerLogRow row) =>
         $"{row.Kind} step {row.Step} epoch {row.Epoch.ToString("0.###", CultureInfo.InvariantCulture)}: " +
         string.Join(", ", row.Values.Where(kv => kv.Key is not ("step" or "epoch")).Select(kv => $"{kv.Key}={kv.Value.ToString("G6", CultureInfo.InvariantCulture)}"));
 
