@@ -146,9 +146,14 @@ internal sealed class MlflowBackend(MlflowSettings settings, TrackingOptions opt
             ["end_time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
         }, ct);
 
-    public string OfflineHint(string outputDir) =>
-        $"MLFLOW_TRACKING_URI={settings.TrackingUri.ToString().TrimEnd('/')} mlflow artifacts log-artifacts --local-dir {outputDir} --run-id {_runId ?? "<run id>"}" +
-        " (metrics as charts: see README, Tracking, offline)";
+    public string OfflineHint(string outputDir)
+    {
+        var prefix = $"MLFLOW_TRACKING_URI={settings.TrackingUri.ToString().TrimEnd('/')} mlflow artifacts";
+        var run = $"--run-id {_runId ?? "<run id>"}";
+        return $"{prefix} log-artifacts --local-dir {Path.Combine(outputDir, "model")} --artifact-path model {run} && " +
+            $"{prefix} log-artifact --local-file {Path.Combine(outputDir, "metrics.json")} {run} && " +
+            $"{prefix} log-artifact --local-file {Path.Combine(outputDir, "report.html")} {run} (metrics from the event files: README, Tracking)";
+    }
 
     public void Dispose() => _http.Dispose();
 

@@ -158,8 +158,13 @@ internal sealed class WandbBackend(WandbSettings settings, TrackingOptions optio
 
     public Task FinishAsync(int exitCode, CancellationToken ct) => PostAsync([], [], exitCode, ct);
 
+    /// <summary>
+    /// A run that never started is uploaded under its own id (a later <c>--resume</c> then continues it); one that holds
+    /// part of the history gets a separate run from the event files, so no step is there twice.
+    /// </summary>
     public string OfflineHint(string outputDir) =>
-        $"wandb sync --sync-tensorboard --id {_runId ?? "<run id>"} --project {settings.Project}{(settings.Entity is null ? string.Empty : " --entity " + settings.Entity)} {Path.Combine(outputDir, "logs")}";
+        $"wandb sync --sync-tensorboard{(_runPath is null && _runId is not null ? " --id " + _runId : string.Empty)} --project {settings.Project}" +
+        $"{(settings.Entity is null ? string.Empty : " --entity " + settings.Entity)} {Path.Combine(outputDir, "logs")}";
 
     public void Dispose() => _http.Dispose();
 
