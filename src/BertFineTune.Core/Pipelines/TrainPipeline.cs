@@ -59,7 +59,6 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
 
         // Before data/ is rewritten: a folder holding another run, or a finished run asked to resume, is refused untouched.
         Training.Checkpoints.RunFolder.CheckStart(options.OutputDir, options.ResumeFromCheckpoint, options.OverwriteOutputDir);
-        await using var tracking = TrackingSession.Start(loaded, options, Tracking, log, cancellationToken);
 
         log?.Report("preparing data");
         var dataOptions = loaded.ToDataPipelineOptions();
@@ -87,6 +86,8 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
             log?.Report(modelLoad.Describe());
         }
 
+        // Started where HF's trackers start (on_train_begin): a data or model error leaves no run behind.
+        await using var tracking = TrackingSession.Start(loaded, options, Tracking, log, cancellationToken);
         var metricsOptions = new MetricsOptions(data.Labels.Names, MultiLabelThreshold: config.Training.MultiLabelThreshold);
         var trainer = new Trainer(model, tokenizer, options, p => ClassificationMetrics.ComputeMetrics(p, metricsOptions).Metrics)
         {

@@ -55,10 +55,9 @@ internal sealed class MlflowBackend(MlflowSettings settings, TrackingOptions opt
 
         if (info is null)
         {
-            var created = await _http.PostJsonAsync(Api + "runs/create", new JsonObject
+            var request = new JsonObject
             {
                 ["experiment_id"] = _experimentId,
-                ["run_name"] = settings.RunName,
                 ["start_time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
                 ["tags"] = Pairs(
                 [
@@ -68,7 +67,13 @@ internal sealed class MlflowBackend(MlflowSettings settings, TrackingOptions opt
                     new("mlflow.source.name", "bertft"),
                     new("mlflow.source.type", "LOCAL"),
                 ]),
-            }, ct);
+            };
+            if (settings.RunName is { } name)
+            {
+                request["run_name"] = name;
+            }
+
+            var created = await _http.PostJsonAsync(Api + "runs/create", request, ct);
             info = created?["run"]?["info"] ?? throw new TrackingRequestException("runs/create returned no run", null, retryable: false);
         }
 
@@ -141,9 +146,14 @@ internal sealed class MlflowBackend(MlflowSettings settings, TrackingOptions opt
             ["end_time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
         }, ct);
 
-    public string OfflineHint(string outputDir) =>
-        $"MLFLOW_TRACKING_URI={settings.TrackingUri.ToString().TrimEnd('/')} mlflow artifacts log-artifacts --local-dir {outputDir} --run-id {_runId ?? "<run id>"}" +
-        " (metrics as charts: see README, Tracking, offline)";
+    public string OfflineHint(string outputDir)
+    {
+        var prefix = $"MLFLOW_TRACKING_URI={settings.TrackingUri.ToString().TrimEnd('/')} mlflow artifacts";
+        var run = $"--run-id {_runId ?? "<run id>"}";
+        return $"{prefix} log-artifacts --local-dir {Path.Combine(outputDir, "model")} --artifact-path model {run} && " +
+            $"{prefix} log-artifact --local-file {Path.Combine(outputDir, "metrics.json")} {run} && " +
+            $"{prefix} log-artifact --local-file {Path.Combine(outputDir, "report.html")} {run} (metrics from the event files: README, Tracking)";
+    }
 
     public void Dispose() => _http.Dispose();
 

@@ -23,6 +23,12 @@ public sealed record TrackingOptions
     /// <summary>Updates waiting to be sent; beyond this, new ones are dropped (and counted), so memory stays bounded.</summary>
     public int QueueCapacity { get; init; } = 10_000;
 
+    /// <summary>
+    /// How long the sender gathers rows before a request, so a run that logs every step makes a few requests a
+    /// minute rather than one per step (W&amp;B's own client sends every 15 s). The end of the run does not wait for it.
+    /// </summary>
+    public TimeSpan BatchInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long the end of the run waits for the last updates and uploads.</summary>
     public TimeSpan FinishTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }

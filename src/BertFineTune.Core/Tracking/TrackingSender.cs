@@ -25,11 +25,13 @@ internal sealed class TrackingSender
     private readonly Action<UserError> _warn;
     private readonly Channel<object> _queue;
     private readonly CancellationTokenSource _abort = new();
+    private readonly TaskCompletionSource _completing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
-    private int _exitCode;
+    private volatile int _exitCode;
     private int _dropped;
     private int _unsent;
     private volatile bool _offline;
+    private string _why = "the queue was full";
     private int _warned;
 
     public TrackingSender(ITrackerBackend backend, TrackingRun run, TrackingOptions options, Action<UserError> warn)
@@ -65,6 +67,7 @@ internal sealed class TrackingSender
     {
         _exitCode = exitCode;
         _queue.Writer.TryComplete();
+        _completing.TrySetResult();
         var finished = _loop is null || await Task.WhenAny(_loop, Task.Delay(timeout)) == _loop;
         if (!finished)
         {
@@ -84,10 +87,10 @@ internal sealed class TrackingSender
             return _backend.Note is { } note ? [$"{Name}: run {_backend.RunLocation}", $"{Name}: {note}"] : [$"{Name}: run {_backend.RunLocation}"];
         }
 
-        var why = !finished ? $"the service did not finish within {timeout.TotalSeconds:0} s" : _offline ? "the service was not reachable" : "the queue was full";
+        var why = finished ? _why : $"the service did not take them within {timeout.TotalSeconds:0} s";
         return
         [
-            $"{Name}: {Math.Max(lost, 1)} update(s) were not sent ({why}). Training itself is complete; everything is in {Path.Combine(_run.OutputDir, "logs")}.",
+            $"{Name}: {Math.Max(lost, 1)} update(s) were not sent ({why}); the run's metrics are in {Path.Combine(_run.OutputDir, "logs")}.",
             $"{Name}: to upload later, run: {_backend.OfflineHint(_run.OutputDir)}",
         ];
     }
@@ -105,6 +108,12 @@ internal sealed class TrackingSender
 
             while (await _queue.Reader.WaitToReadAsync(ct))
             {
+                if (_options.BatchInterval > TimeSpan.Zero && !_completing.Task.IsCompleted)
+                {
+                    await Task.WhenAny(Task.Delay(_options.BatchInterval, ct), _completing.Task);
+                    ct.ThrowIfCancellationRequested();
+                }
+
                 var rows = new List<MetricRow>();
                 var console = new List<string>();
                 while (rows.Count < MaxRowsPerRequest && _queue.Reader.TryPeek(out var next) && next is MetricRow or string)
@@ -155,6 +164,7 @@ internal sealed class TrackingSender
         catch (Exception e)
         {
             // A fault of ours must not reach training either; it ends this sender like an unreachable service.
+            _why = "sending stopped on an error";
             GoOffline(Unreachable, $"{Name}: stopped sending ({e.GetType().Name}: {e.Message}). Training continues without {Name}.");
         }
     }
@@ -172,11 +182,13 @@ internal sealed class TrackingSender
             }
             catch (TrackingRequestException e) when (e.Unauthorized)
             {
+                _why = "the credentials were rejected";
                 GoOffline(Rejected, $"{Name}: the server rejected the credentials ({e.Message}) while trying to {what}; check them. Training continues without {Name}.");
                 return false;
             }
             catch (TrackingRequestException e) when (!e.Retryable)
             {
+                _why = "the service refused them";
                 WarnOnce(Unreachable, $"{Name}: the server refused to {what} ({e.Message}); that update is skipped, training continues.");
                 return false;
             }
@@ -184,6 +196,7 @@ internal sealed class TrackingSender
             {
                 if (attempt >= _options.MaxAttempts)
                 {
+                    _why = "the service was not reachable";
                     GoOffline(Unreachable, $"{Name}: could not {what} after {attempt} tries ({e.Message}). Training continues without {Name}; the end of the run says how to upload later.");
                     return false;
                 }

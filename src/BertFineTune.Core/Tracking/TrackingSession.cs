@@ -25,6 +25,8 @@ public sealed class TrackingSession : ITrainerCallback, IAsyncDisposable
     /// <summary>The file in a checkpoint that holds the run id.</summary>
     public const string StateFile = "tracking.json";
 
+    private static readonly TimeSpan FailedRunWait = TimeSpan.FromSeconds(15);
+
     private readonly TrackingRun _run;
     private readonly IReadOnlyList<TrackingSender> _senders;
     private readonly TrackingOptions _options;
@@ -118,7 +120,7 @@ public sealed class TrackingSession : ITrainerCallback, IAsyncDisposable
             }
 
             _lastStep = Math.Max(_lastStep, row.Step);
-            Post(Console(row));
+            Post(ConsoleLine(row));
         }
     }
 
@@ -160,7 +162,10 @@ public sealed class TrackingSession : ITrainerCallback, IAsyncDisposable
         }
     }
 
-    /// <summary>Sends what is left, marks the runs finished (0) or failed, and waits at most <see cref="TrackingOptions.FinishTimeout"/>.</summary>
+    /// <summary>
+    /// Sends what is left, marks the runs finished (0) or failed, and waits at most <see cref="TrackingOptions.FinishTimeout"/>
+    /// (15 s for a failed or cancelled run).
+    /// </summary>
     public async Task FinishAsync(int exitCode)
     {
         if (Interlocked.Exchange(ref _finished, 1) != 0)
@@ -173,7 +178,9 @@ public sealed class TrackingSession : ITrainerCallback, IAsyncDisposable
             FlushPending();
         }
 
-        var lines = await Task.WhenAll(_senders.Select(s => s.CompleteAsync(exitCode, _options.FinishTimeout)));
+        // A failed run's error should not wait long behind its last updates.
+        var wait = exitCode == 0 ? _options.FinishTimeout : TimeSpan.FromTicks(Math.Min(_options.FinishTimeout.Ticks, FailedRunWait.Ticks));
+        var lines = await Task.WhenAll(_senders.Select(s => s.CompleteAsync(exitCode, wait)));
         foreach (var line in lines.SelectMany(l => l))
         {
             _log?.Report(_scrubber.Scrub(line));
@@ -201,7 +208,7 @@ public sealed class TrackingSession : ITrainerCallback, IAsyncDisposable
         }
     }
 
-    private static string Console(TrainerLogRow row) =>
+    private static string ConsoleLine(TrainerLogRow row) =>
         $"{row.Kind} step {row.Step} epoch {row.Epoch.ToString("0.###", CultureInfo.InvariantCulture)}: " +
         string.Join(", ", row.Values.Where(kv => kv.Key is not ("step" or "epoch")).Select(kv => $"{kv.Key}={kv.Value.ToString("G6", CultureInfo.InvariantCulture)}"));
 

@@ -46,6 +46,7 @@ internal sealed class WandbBackend(WandbSettings settings, TrackingOptions optio
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     private string? _streamPath;
     private string? _runPath;
+    private string? _runId;
     private int _historyLine;
     private int _outputLine;
     private long _lastStep = -1;
@@ -59,6 +60,7 @@ internal sealed class WandbBackend(WandbSettings settings, TrackingOptions optio
 
     public async Task StartAsync(TrackingRun run, CancellationToken ct)
     {
+        _runId = run.RunId;
         if (run.Resuming)
         {
             var status = await GraphQlAsync(RunResumeStatus, new JsonObject { ["project"] = settings.Project, ["entity"] = settings.Entity, ["name"] = run.RunId }, ct);
@@ -67,7 +69,16 @@ internal sealed class WandbBackend(WandbSettings settings, TrackingOptions optio
                 _historyLine = bucket["historyLineCount"]?.GetValue<int>() ?? 0;
                 _outputLine = bucket["logLineCount"]?.GetValue<int>() ?? 0;
                 _lastStep = LastStep(bucket["historyTail"]?.GetValue<string>());
-                _runtimeBefore = Runtime(bucket["summaryMetrics"]?.GetValue<string>());
+                // The summary file is rewritten whole, so it starts from what the server holds.
+                if (bucket["summaryMetrics"]?.GetValue<string>() is { Length: > 0 } stored && JsonNode.Parse(stored) is JsonObject previous)
+                {
+                    foreach (var (key, value) in previous)
+                    {
+                        _summary[key] = value?.DeepClone();
+                    }
+
+                    _runtimeBefore = previous["_runtime"]?.GetValue<double>() ?? 0;
+                }
             }
         }
 
@@ -147,8 +158,13 @@ internal sealed class WandbBackend(WandbSettings settings, TrackingOptions optio
 
     public Task FinishAsync(int exitCode, CancellationToken ct) => PostAsync([], [], exitCode, ct);
 
+    /// <summary>
+    /// A run that never started is uploaded under its own id (a later <c>--resume</c> then continues it); one that holds
+    /// part of the history gets a separate run from the event files, so no step is there twice.
+    /// </summary>
     public string OfflineHint(string outputDir) =>
-        $"wandb sync --sync-tensorboard --id {_runPath?.Split('/')[^1] ?? "<run id>"} --project {settings.Project}{(settings.Entity is null ? string.Empty : " --entity " + settings.Entity)} {Path.Combine(outputDir, "logs")}";
+        $"wandb sync --sync-tensorboard{(_runPath is null && _runId is not null ? " --id " + _runId : string.Empty)} --project {settings.Project}" +
+        $"{(settings.Entity is null ? string.Empty : " --entity " + settings.Entity)} {Path.Combine(outputDir, "logs")}";
 
     public void Dispose() => _http.Dispose();
 
@@ -221,9 +237,6 @@ internal sealed class WandbBackend(WandbSettings settings, TrackingOptions optio
         return lines.Select(l => l?.GetValue<string>() is { } text ? JsonNode.Parse(text)?["_step"]?.GetValue<long>() : null)
             .Max() ?? -1;
     }
-
-    private static double Runtime(string? summary) =>
-        string.IsNullOrEmpty(summary) ? 0 : JsonNode.Parse(summary)?["_runtime"]?.GetValue<double>() ?? 0;
 
     /// <summary>Numbers and booleans keep their type in W&amp;B's config (for filtering runs); the rest stays text.</summary>
     private static JsonNode? ConfigValue(string value) =>

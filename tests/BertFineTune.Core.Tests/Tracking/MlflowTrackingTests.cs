@@ -94,6 +94,33 @@ public class MlflowTrackingTests
     }
 
     [Fact]
+    public async Task A_wrong_token_is_one_warning_and_a_server_error_is_retried()
+    {
+        using var dir = new TempDirectory();
+        TrackedTraining.WriteData(dir.Path);
+        using var server = new FakeMlflowServer("the-token-the-server-knows");
+        var env = Env(server);
+
+        var rejected = await TrackedTraining.RunAsync(dir.Path, Yaml(), env, TrackedTraining.Fast(env));
+
+        Assert.NotNull(rejected.Result!.Metrics.Test);
+        var warning = Assert.Single(rejected.Log, l => l.Contains("warning BFT52", StringComparison.Ordinal));
+        Assert.Contains("BFT521", warning, StringComparison.Ordinal);
+        Assert.Single(server.Requests);
+        Assert.Empty(server.Runs);
+
+        using var flaky = new FakeMlflowServer(TrackedTraining.MlflowToken);
+        flaky.FailStatus = 503;
+        flaky.FailNext(2);
+        var env2 = Env(flaky);
+        var recovered = await TrackedTraining.RunAsync(dir.Path, Yaml(), env2, TrackedTraining.Fast(env2));
+
+        Assert.Empty(flaky.Problems);
+        Assert.DoesNotContain(recovered.Log, l => l.Contains("BFT52", StringComparison.Ordinal));
+        Assert.Equal(["FINISHED"], Assert.Single(flaky.Runs.Values).Statuses);
+    }
+
+    [Fact]
     public async Task An_unreachable_server_warns_once_and_says_how_to_upload_later()
     {
         using var dir = new TempDirectory();

@@ -25,6 +25,7 @@ internal static class TrackedTraining
         MaxAttempts = 4,
         FirstBackoff = TimeSpan.FromMilliseconds(50),
         MaxBackoff = TimeSpan.FromMilliseconds(200),
+        BatchInterval = TimeSpan.FromMilliseconds(100),
         FinishTimeout = TimeSpan.FromSeconds(60),
     };
 

@@ -152,7 +152,8 @@ public class WandbTrackingTests
         var warning = Assert.Single(outcome.Log, l => l.Contains("warning BFT52", StringComparison.Ordinal));
         Assert.Contains("config.yaml(", warning, StringComparison.Ordinal);
         Assert.Contains("BFT520", warning, StringComparison.Ordinal);
-        Assert.Contains(outcome.Log, l => l.Contains("wandb sync --sync-tensorboard", StringComparison.Ordinal) && l.Contains(Path.Combine(dir.Path, "out", "logs"), StringComparison.Ordinal));
+        var runId = outcome.Log.Single(l => l.StartsWith("tracking run ", StringComparison.Ordinal)).Split(' ')[2];
+        Assert.Contains(outcome.Log, l => l.EndsWith($"wandb sync --sync-tensorboard --id {runId} --project bertft-tests {Path.Combine(dir.Path, "out", "logs")}", StringComparison.Ordinal));
         Assert.NotEmpty(TensorBoardEvents.Scalars(Path.Combine(dir.Path, "out", "logs", "tensorboard")));
         Assert.InRange(server.Requests.Count, 1, 2); // the start, tried twice; nothing is sent after giving up
     }
