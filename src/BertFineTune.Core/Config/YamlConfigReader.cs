@@ -133,27 +133,40 @@ public static class YamlConfigReader
     private static UserError? CheckStructure(string yaml, string file)
     {
         var parser = new Parser(new StringReader(yaml));
-        var depth = 0;
         var aliases = 0;
-        var anchors = new HashSet<string>(StringComparer.Ordinal);
+        // Anchors of finished nodes may be aliased; an anchor whose collection is still open (on this stack) may not:
+        // such an alias makes the node contain itself, and YamlDotNet's hashing of a self-containing key overflows the stack.
+        var complete = new HashSet<string>(StringComparer.Ordinal);
+        var open = new Stack<string?>();
         while (parser.MoveNext())
         {
-            if (parser.Current is NodeEvent { Anchor.IsEmpty: false } anchored)
+            var current = parser.Current;
+            switch (current)
             {
-                anchors.Add(anchored.Anchor.Value);
-            }
-
-            switch (parser.Current)
-            {
-                case AnchorAlias alias when !anchors.Contains(alias.Value.Value):
+                case AnchorAlias alias when open.Contains(alias.Value.Value):
+                    return new UserError(ConfigErrorCodes.YamlSyntax, $"invalid YAML: the alias *{alias.Value.Value} is inside the value anchored as &{alias.Value.Value}, so that value would contain itself; write the value out instead.", file, (int)alias.Start.Line, (int)alias.Start.Column);
+                case AnchorAlias alias when !complete.Contains(alias.Value.Value):
                     return new UserError(ConfigErrorCodes.YamlSyntax, $"invalid YAML: the alias *{alias.Value.Value} refers to no anchor &{alias.Value.Value} written before it; define the anchor first, or write the value out.", file, (int)alias.Start.Line, (int)alias.Start.Column);
-                case MappingStart or SequenceStart when ++depth > YamlLimits.MaxDepth:
-                    return Limit(file, parser.Current.Start, $"the YAML nests more than {YamlLimits.MaxDepth} levels deep; a config nests four. Flatten the structure.");
-                case MappingEnd or SequenceEnd:
-                    depth--;
-                    break;
                 case AnchorAlias when ++aliases > YamlLimits.MaxAliases:
-                    return Limit(file, parser.Current.Start, $"the YAML uses more than {YamlLimits.MaxAliases} aliases (*name); write the values out, or use fewer anchors.");
+                    return Limit(file, current.Start, $"the YAML uses more than {YamlLimits.MaxAliases} aliases (*name); write the values out, or use fewer anchors.");
+                case MappingStart or SequenceStart when open.Count >= YamlLimits.MaxDepth:
+                    return Limit(file, current.Start, $"the YAML nests more than {YamlLimits.MaxDepth} levels deep; a config nests four. Flatten the structure.");
+                case NodeEvent { Anchor.IsEmpty: false } collection and (MappingStart or SequenceStart):
+                    open.Push(collection.Anchor.Value);
+                    break;
+                case MappingStart or SequenceStart:
+                    open.Push(null);
+                    break;
+                case MappingEnd or SequenceEnd when open.Count > 0:
+                    if (open.Pop() is string finished)
+                    {
+                        complete.Add(finished);
+                    }
+
+                    break;
+                case NodeEvent { Anchor.IsEmpty: false } scalar:
+                    complete.Add(scalar.Anchor.Value);
+                    break;
             }
         }
 

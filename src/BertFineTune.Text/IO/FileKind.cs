@@ -30,12 +30,25 @@ public static class FileKind
 
     public static FileKindValue Of(string path)
     {
+        try
+        {
+            return Native(path);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // A C library without statx (glibc before 2.28): fall back to what .NET can tell.
+            return Portable(path);
+        }
+    }
+
+    private static FileKindValue Native(string path)
+    {
         if (OperatingSystem.IsLinux())
         {
             var buffer = new byte[256];
             if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
             {
-                return Failure(Marshal.GetLastPInvokeError());
+                return Failure(Marshal.GetLastPInvokeError(), path);
             }
 
             // struct statx: u32 stx_mask, u32 stx_blksize, u64 stx_attributes, u32 stx_nlink, u32 stx_uid, u32 stx_gid, u16 stx_mode.
@@ -47,13 +60,18 @@ public static class FileKind
             var buffer = new byte[256];
             if (MacStat(path, buffer) != 0)
             {
-                return Failure(Marshal.GetLastPInvokeError());
+                return Failure(Marshal.GetLastPInvokeError(), path);
             }
 
             // Darwin's 64-bit-inode struct stat: i32 st_dev, u16 st_mode.
             return FromMode(BitConverter.ToUInt16(buffer, 4));
         }
 
+        return Portable(path);
+    }
+
+    private static FileKindValue Portable(string path)
+    {
         return Directory.Exists(path) ? FileKindValue.Directory
             : File.Exists(path) ? ((File.GetAttributes(path) & FileAttributes.Device) != 0 ? FileKindValue.CharacterDevice : FileKindValue.Regular)
             : FileKindValue.Missing;
@@ -73,8 +91,9 @@ public static class FileKind
         _ => "not a regular file",
     };
 
-    private static FileKindValue Failure(int errno) =>
-        errno == (OperatingSystem.IsMacOS() ? MacEloop : Eloop) ? FileKindValue.LinkLoop : FileKindValue.Missing;
+    /// <summary>ELOOP is a link loop; any other failure (ENOENT, or ENOSYS where a sandbox forbids statx) defers to .NET's view.</summary>
+    private static FileKindValue Failure(int errno, string path) =>
+        errno == (OperatingSystem.IsMacOS() ? MacEloop : Eloop) ? FileKindValue.LinkLoop : Portable(path);
 
     private static FileKindValue FromMode(ushort mode) => (mode & 0xF000) switch
     {

@@ -42,6 +42,21 @@ public class ConfigFileTests
         Assert.Contains("nests more than 64 levels", HostileAssert.OneError(deep, "BFT014"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("x:\n  ? &a [*a]\n  : 1\n", "would contain itself")]
+    [InlineData("a: &a {b: *a}\n", "would contain itself")]
+    [InlineData("a: *nowhere\n", "refers to no anchor")]
+    public async Task A_value_that_contains_itself_or_an_unknown_alias_is_one_error_not_a_stack_overflow(string yaml, string expected)
+    {
+        // Found by the fuzzer: YamlDotNet hashed the self-containing key until the stack overflowed (exit 134).
+        using var temp = new TempDirectory();
+        await File.WriteAllTextAsync(temp.File("cycle.yaml"), yaml);
+
+        var result = await Bertft.RunAsync(temp.Path, null, "validate", "cycle.yaml");
+
+        Assert.Contains(expected, HostileAssert.OneError(result, "BFT001"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_100k_entry_label_map_validates_and_a_file_past_the_size_limit_is_refused()
     {
