@@ -74,6 +74,32 @@ public class SentencePieceFamiliesEndToEndTests
             evaluated.RootElement.GetProperty("test").GetProperty("confusion_matrix").GetRawText());
     }
 
+    [Fact]
+    public async Task The_multilingual_example_is_valid_and_trains_with_the_tiny_xlm_roberta_in_place_of_xlm_roberta_base()
+    {
+        using var temp = new TempDirectory();
+        var validate = await Bertft.RunAsync(RepoPaths.Root, null, "validate", "examples/multilingual/config.yaml");
+        Assert.True(validate.ExitCode == 0, validate.ToString());
+        Assert.Contains("FacebookAI/xlm-roberta-base", validate.Stdout);
+
+        // xlm-roberta-base cannot be downloaded here: the same settings with the tiny XLM-R fixture, one short epoch.
+        var train = await Bertft.RunAsync(
+            RepoPaths.Root,
+            null,
+            "train",
+            "examples/multilingual/config.yaml",
+            "--set", $"base_model.model_id={Path.Combine(RepoPaths.Fixture("tiny-xlm-roberta"), "model")}",
+            "--set", $"training.output_dir={temp.File("out")}",
+            "--set", "hyperparameters.epochs=1",
+            "--set", "hyperparameters.max_length=32",
+            "--set", "hyperparameters.batch_size=64");
+
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.True(File.Exists(temp.File("out/model/sentencepiece.bpe.model")));
+        using var metrics = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("out/metrics.json")));
+        Assert.True(metrics.RootElement.GetProperty("test").GetProperty("num_samples").GetInt32() > 250);
+    }
+
     private static int CountRows(string path)
     {
         using var reader = new StreamReader(path);
