@@ -40,6 +40,11 @@ public static class AutoTokenizer
             Kind.TokenizerJson => TokenizerJsonLoader.Load(directory),
             Kind.XlmRoberta => SentencePieceTokenizerLoader.LoadXlmRoberta(directory),
             Kind.DebertaV2 => SentencePieceTokenizerLoader.LoadDebertaV2(directory),
+            _ when modelType == "deberta" => throw new UserErrorException(
+                "BFT205",
+                "model_type 'deberta' is DeBERTa v1 (microsoft/deberta-base and its fine-tunes), which is not supported. DeBERTa-v2 and -v3 (model_type 'deberta-v2', e.g. microsoft/deberta-v3-base) are; choose one of those.",
+                Path.Combine(directory, "config.json"),
+                key: "model_type"),
             _ => throw new UserErrorException(
                 "BFT205",
                 $"Unknown tokenizer (tokenizer_class '{tokenizerClass ?? "none"}', model_type '{modelType ?? "none"}'). Supported: {Supported}.",
