@@ -76,7 +76,13 @@ public static class AutoTokenizer
             "RobertaTokenizer" => Kind.Roberta,
             "XLMRobertaTokenizer" => Kind.XlmRoberta,
             "DebertaV2Tokenizer" => Kind.DebertaV2,
-            "PreTrainedTokenizerFast" => Kind.TokenizerJson,
+            // A generic fast tokenizer of a SentencePiece family is its Unigram tokenizer.json.
+            "PreTrainedTokenizerFast" => modelType switch
+            {
+                "xlm-roberta" => Kind.XlmRoberta,
+                "deberta-v2" => Kind.DebertaV2,
+                _ => Kind.TokenizerJson,
+            },
             _ => Kind.Unknown,
         };
     }
