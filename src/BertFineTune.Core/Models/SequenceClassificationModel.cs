@@ -19,7 +19,7 @@ public abstract class SequenceClassificationModel : nn.Module<ModelInputs, Tenso
     {
     }
 
-    /// <summary>The <c>model_type</c> of config.json: <c>bert</c>, <c>distilbert</c>, <c>roberta</c>, <c>xlm-roberta</c> or <c>modernbert</c>.</summary>
+    /// <summary>The <c>model_type</c> of config.json: <c>bert</c>, <c>distilbert</c>, <c>roberta</c>, <c>xlm-roberta</c>, <c>electra</c>, <c>deberta-v2</c> or <c>modernbert</c>.</summary>
     public abstract string ModelType { get; }
 
     /// <summary>Label names by id (<c>id2label</c>).</summary>

@@ -45,6 +45,11 @@ public static class AutoTokenizer
                 "BFT210",
                 $"no config.json in {directory}. A model folder needs the Hugging Face config.json next to its weights and tokenizer files (for a trained model: <output_dir>/model).",
                 Path.Combine(directory, "config.json")),
+            _ when modelType == "deberta" => throw new UserErrorException(
+                "BFT205",
+                "model_type 'deberta' is DeBERTa v1 (microsoft/deberta-base and its fine-tunes), which is not supported. DeBERTa-v2 and -v3 (model_type 'deberta-v2', e.g. microsoft/deberta-v3-base) are; choose one of those.",
+                Path.Combine(directory, "config.json"),
+                key: "model_type"),
             _ => throw new UserErrorException(
                 "BFT205",
                 $"Unknown tokenizer (tokenizer_class '{tokenizerClass ?? "none"}', model_type '{modelType ?? "none"}'). Supported: {Supported}.",
@@ -76,7 +81,13 @@ public static class AutoTokenizer
             "RobertaTokenizer" => Kind.Roberta,
             "XLMRobertaTokenizer" => Kind.XlmRoberta,
             "DebertaV2Tokenizer" => Kind.DebertaV2,
-            "PreTrainedTokenizerFast" => Kind.TokenizerJson,
+            // A generic fast tokenizer of a SentencePiece family is its Unigram tokenizer.json.
+            "PreTrainedTokenizerFast" => modelType switch
+            {
+                "xlm-roberta" => Kind.XlmRoberta,
+                "deberta-v2" => Kind.DebertaV2,
+                _ => Kind.TokenizerJson,
+            },
             _ => Kind.Unknown,
         };
     }

@@ -74,6 +74,78 @@ public class SentencePieceFamiliesEndToEndTests
             evaluated.RootElement.GetProperty("test").GetProperty("confusion_matrix").GetRawText());
     }
 
+    [Fact]
+    public async Task The_multilingual_example_is_valid_and_trains_with_the_tiny_xlm_roberta_in_place_of_xlm_roberta_base()
+    {
+        using var temp = new TempDirectory();
+        var validate = await Bertft.RunAsync(RepoPaths.Root, null, "validate", "examples/multilingual/config.yaml");
+        Assert.True(validate.ExitCode == 0, validate.ToString());
+        Assert.Contains("FacebookAI/xlm-roberta-base", validate.Stdout);
+
+        // xlm-roberta-base cannot be downloaded here: the same settings with the tiny XLM-R fixture, one short epoch.
+        var train = await Bertft.RunAsync(
+            RepoPaths.Root,
+            null,
+            "train",
+            "examples/multilingual/config.yaml",
+            "--set", $"base_model.model_id={Path.Combine(RepoPaths.Fixture("tiny-xlm-roberta"), "model")}",
+            "--set", $"training.output_dir={temp.File("out")}",
+            "--set", "hyperparameters.epochs=1",
+            "--set", "hyperparameters.max_length=32",
+            "--set", "hyperparameters.batch_size=64");
+
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.True(File.Exists(temp.File("out/model/sentencepiece.bpe.model")));
+        using var metrics = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("out/metrics.json")));
+        Assert.True(metrics.RootElement.GetProperty("test").GetProperty("num_samples").GetInt32() > 250);
+    }
+
+    [Fact]
+    public async Task A_deberta_v1_folder_is_one_message_saying_v1_is_not_supported()
+    {
+        using var temp = new TempDirectory();
+        var source = Path.Combine(RepoPaths.Fixture("tiny-deberta-v3"), "model");
+        foreach (var file in Directory.GetFiles(source))
+        {
+            File.Copy(file, temp.File(Path.GetFileName(file)));
+        }
+
+        // microsoft/deberta-base: model_type deberta, GPT-2 BPE tokenizer class DebertaTokenizer.
+        await File.WriteAllTextAsync(temp.File("config.json"), (await File.ReadAllTextAsync(temp.File("config.json"))).Replace("\"deberta-v2\"", "\"deberta\"", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(temp.File("tokenizer_config.json"), "{\"tokenizer_class\": \"DebertaTokenizer\"}");
+        await File.WriteAllTextAsync(temp.File("in.csv"), "text\nhello\n");
+
+        var result = await Bertft.RunAsync(temp.Path, null, "predict", "--model", temp.Path, "--input", "in.csv");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("DeBERTa v1", result.Stderr);
+        Assert.Contains("model_type", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    [Fact]
+    public async Task A_corrupt_sentencepiece_model_is_one_message_naming_the_file()
+    {
+        using var temp = new TempDirectory();
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Fixture("tiny-xlm-roberta"), "model")))
+        {
+            File.Copy(file, temp.File(Path.GetFileName(file)));
+        }
+
+        var model = File.ReadAllBytes(temp.File("sentencepiece.bpe.model"));
+        File.WriteAllBytes(temp.File("sentencepiece.bpe.model"), model[..1000]); // an interrupted download
+        await File.WriteAllTextAsync(temp.File("in.csv"), "text\nhello\n");
+
+        var result = await Bertft.RunAsync(temp.Path, null, "predict", "--model", temp.Path, "--input", "in.csv");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines, l => l.Contains("BFT206", StringComparison.Ordinal));
+        Assert.Contains(temp.File("sentencepiece.bpe.model"), line);
+        Assert.Contains("not a valid SentencePiece model", line);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
     private static int CountRows(string path)
     {
         using var reader = new StreamReader(path);

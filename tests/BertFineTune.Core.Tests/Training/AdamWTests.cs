@@ -124,6 +124,9 @@ public class AdamWTests
     [InlineData("tiny-roberta")]
     [InlineData("tiny-modernbert")]
     [InlineData("tiny-modernbert-cls")]
+    [InlineData("tiny-electra")]
+    [InlineData("tiny-xlm-roberta")]
+    [InlineData("tiny-deberta-v3")]
     public void Decay_groups_match_the_fixture_lists(string fixture)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixture(fixture), "expected.json")));
