@@ -214,9 +214,12 @@ public sealed class DisentangledSelfAttention : nn.Module<Tensor, DebertaV2Layer
             scores = scores + DisentangledBias(q, k, context.RelativePositions, pos_dropout.forward(context.RelEmbeddings), scale);
         }
 
-        // XSoftmax: masked scores to the float32 minimum, softmax, masked probabilities to exactly 0.
+        // XSoftmax: masked scores to the dtype's minimum, softmax, masked probabilities to exactly 0. MaskValue is bf16's
+        // minimum (HF's finfo(bf16).min), finite in bf16 scores; in fp32 it gives masked keys exactly 0 as fp32's does.
         var masked = context.PairMask.logical_not();
-        var probabilities = scores.masked_fill(masked, float.MinValue).softmax(-1).masked_fill(masked, 0.0f);
+        scores = scores.masked_fill(masked, ScaledDotProductAttention.MaskValue);
+        var weights = scores.dtype == ScalarType.Float32 ? scores.softmax(-1) : scores.softmax(-1, ScalarType.Float32).to(scores.dtype);
+        var probabilities = weights.masked_fill(masked, 0.0f);
         probabilities = dropout.forward(probabilities);
         var merged = HeadSplit.Merge(torch.matmul(probabilities, v));
         return (context.Packing?.Pack(merged) ?? merged).MoveToOuterDisposeScope();
