@@ -11,7 +11,7 @@ namespace BertFineTune.Models;
 /// <summary>
 /// <c>DebertaV2Embeddings</c>: word embeddings (+ absolute positions when <c>position_biased_input</c>, + token types when
 /// <c>type_vocab_size</c> &gt; 0), <c>embed_proj</c> when <c>embedding_size ≠ hidden_size</c>, LayerNorm, then padded
-/// positions zeroed by the attention mask.
+/// positions zeroed by the attention mask (packed states hold no padded positions, so nothing is zeroed there).
 /// </summary>
 public sealed class DebertaV2Embeddings : nn.Module<ModelInputs, Tensor>
 {
@@ -51,20 +51,30 @@ public sealed class DebertaV2Embeddings : nn.Module<ModelInputs, Tensor>
         register_module(nameof(dropout), dropout);
     }
 
-    public override Tensor forward(ModelInputs inputs)
+    public override Tensor forward(ModelInputs inputs) => forward(inputs, null);
+
+    /// <summary>Padded <c>[batch, seq, hidden]</c>, or <c>[tokens, hidden]</c> for the real tokens of <paramref name="packing"/>.</summary>
+    public Tensor forward(ModelInputs inputs, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
         var ids = inputs.InputIds;
+        var positions = torch.arange(ids.shape[1], dtype: ScalarType.Int64, device: ids.device).unsqueeze(0);
+        var types = inputs.TokenTypeIds ?? torch.zeros_like(ids);
+        if (packing is not null)
+        {
+            // Each token keeps its padded column as its position.
+            (ids, types, positions) = (packing.Pack(ids), packing.Pack(types), packing.Pack(positions.expand_as(inputs.InputIds)));
+        }
+
         var embeddings = word_embeddings.forward(ids);
         if (position_embeddings is not null)
         {
-            var positions = torch.arange(ids.shape[1], dtype: ScalarType.Int64, device: ids.device).unsqueeze(0);
             embeddings = embeddings + position_embeddings.forward(positions);
         }
 
         if (token_type_embeddings is not null)
         {
-            embeddings = embeddings + token_type_embeddings.forward(inputs.TokenTypeIds ?? torch.zeros_like(ids));
+            embeddings = embeddings + token_type_embeddings.forward(types);
         }
 
         if (embed_proj is not null)
@@ -72,7 +82,12 @@ public sealed class DebertaV2Embeddings : nn.Module<ModelInputs, Tensor>
             embeddings = embed_proj.forward(embeddings);
         }
 
-        embeddings = LayerNorm.forward(embeddings) * inputs.AttentionMask.unsqueeze(2).to(ScalarType.Float32);
+        embeddings = LayerNorm.forward(embeddings);
+        if (packing is null)
+        {
+            embeddings = embeddings * inputs.AttentionMask.unsqueeze(2).to(ScalarType.Float32);
+        }
+
         return dropout.forward(embeddings).MoveToOuterDisposeScope();
     }
 }
@@ -118,11 +133,22 @@ public static class DebertaRelativePositions
 }
 
 /// <summary>
+/// What every layer of one forward pass shares: the pair mask and the relative-position tables, all over the padded grid,
+/// and the batch's packing, if any. With a packing the states are <c>[tokens, hidden]</c>; only attention re-pads (its
+/// q/k/v), so each real token keeps its padded column and <c>δ(i, j)</c> means exactly what it means on the padded path.
+/// </summary>
+/// <param name="PairMask">bool <c>[batch, 1, seq, seq]</c>: true where both query and key are real tokens.</param>
+/// <param name="Packing">The packing of the states, or null for padded <c>[batch, seq, hidden]</c> states.</param>
+/// <param name="RelativePositions">int64 <c>[seq, seq]</c> from <see cref="DebertaRelativePositions.Build"/>, or null without relative attention.</param>
+/// <param name="RelEmbeddings">The (normalised) relative embeddings <c>[2·span, hidden]</c>, or null.</param>
+public sealed record DebertaV2LayerContext(Tensor PairMask, PackedSequences? Packing, Tensor? RelativePositions, Tensor? RelEmbeddings);
+
+/// <summary>
 /// <c>DisentangledSelfAttention</c>: content-to-content scores plus, per <c>pos_att_type</c>, content-to-position
 /// (<c>Q_i · PK[δ(i,j)]</c>) and position-to-content (<c>K_j · PQ[δ(i,j)]</c>) terms, all divided by
 /// <c>√(head_dim · (1 + number of relative terms))</c>; softmax over the pair mask, masked probabilities set to 0.
 /// </summary>
-public sealed class DisentangledSelfAttention : nn.Module<Tensor, Tensor, Tensor?, Tensor?, Tensor>
+public sealed class DisentangledSelfAttention : nn.Module<Tensor, DebertaV2LayerContext, Tensor>
 {
     private readonly MixedPrecisionLinear query_proj;
     private readonly MixedPrecisionLinear key_proj;
@@ -168,28 +194,35 @@ public sealed class DisentangledSelfAttention : nn.Module<Tensor, Tensor, Tensor
         register_module(nameof(dropout), dropout);
     }
 
-    /// <param name="hidden"><c>[batch, seq, hidden]</c>.</param>
-    /// <param name="pairMask">bool <c>[batch, 1, seq, seq]</c>: true where both query and key are real tokens.</param>
-    /// <param name="relativePositions">int64 <c>[seq, seq]</c> from <see cref="DebertaRelativePositions.Build"/>, or null without relative attention.</param>
-    /// <param name="relEmbeddings">The (normalised) relative embeddings <c>[2·span, hidden]</c>, or null.</param>
-    public override Tensor forward(Tensor hidden, Tensor pairMask, Tensor? relativePositions, Tensor? relEmbeddings)
+    /// <param name="hidden">Packed <c>[tokens, hidden]</c> or padded <c>[batch, seq, hidden]</c>, as <paramref name="context"/> says.</param>
+    /// <param name="context">The pair mask, relative-position tables and packing of this forward pass.</param>
+    public override Tensor forward(Tensor hidden, DebertaV2LayerContext context)
     {
         using var scope = torch.NewDisposeScope();
-        var q = HeadSplit.Split(query_proj.forward(hidden), _heads);
-        var k = HeadSplit.Split(key_proj.forward(hidden), _heads);
-        var v = HeadSplit.Split(value_proj.forward(hidden), _heads);
+
+        // One [q | k | v] GEMM on the states as they are; the scores need the sequence grid, so packed projections are
+        // re-padded (zeros at pads, which the pair mask hides) and the context is packed again at the end.
+        var projected = MixedPrecisionLinear.ForwardFused([query_proj, key_proj, value_proj], hidden);
+        var qkv = (context.Packing?.Unpack(projected) ?? projected).chunk(3, -1);
+        var q = HeadSplit.Split(qkv[0], _heads);
+        var k = HeadSplit.Split(qkv[1], _heads);
+        var v = HeadSplit.Split(qkv[2], _heads);
         var scale = MathF.Sqrt(q.shape[^1] * (float)_scaleFactor);
         var scores = torch.matmul(q, k.transpose(-1, -2)) / scale;
-        if (relativePositions is not null && relEmbeddings is not null)
+        if (context.RelativePositions is not null && context.RelEmbeddings is not null)
         {
-            scores = scores + DisentangledBias(q, k, relativePositions, pos_dropout.forward(relEmbeddings), scale);
+            scores = scores + DisentangledBias(q, k, context.RelativePositions, pos_dropout.forward(context.RelEmbeddings), scale);
         }
 
-        // XSoftmax: masked scores to the float32 minimum, softmax, masked probabilities to exactly 0.
-        var masked = pairMask.logical_not();
-        var probabilities = scores.masked_fill(masked, float.MinValue).softmax(-1).masked_fill(masked, 0.0f);
+        // XSoftmax: masked scores to the dtype's minimum, softmax, masked probabilities to exactly 0. MaskValue is bf16's
+        // minimum (HF's finfo(bf16).min), finite in bf16 scores; in fp32 it gives masked keys exactly 0 as fp32's does.
+        var masked = context.PairMask.logical_not();
+        scores = scores.masked_fill(masked, ScaledDotProductAttention.MaskValue);
+        var weights = scores.dtype == ScalarType.Float32 ? scores.softmax(-1) : scores.softmax(-1, ScalarType.Float32).to(scores.dtype);
+        var probabilities = weights.masked_fill(masked, 0.0f);
         probabilities = dropout.forward(probabilities);
-        return HeadSplit.Merge(torch.matmul(probabilities, v)).MoveToOuterDisposeScope();
+        var merged = HeadSplit.Merge(torch.matmul(probabilities, v));
+        return (context.Packing?.Pack(merged) ?? merged).MoveToOuterDisposeScope();
     }
 
     private Tensor DisentangledBias(Tensor q, Tensor k, Tensor relative, Tensor relEmbeddings, float scale)
@@ -222,7 +255,7 @@ public sealed class DisentangledSelfAttention : nn.Module<Tensor, Tensor, Tensor
 }
 
 /// <summary><c>DebertaV2Attention</c>: <c>self</c> (disentangled) then <c>output</c> (dense, dropout, residual LayerNorm).</summary>
-public sealed class DebertaV2Attention : nn.Module<Tensor, Tensor, Tensor?, Tensor?, Tensor>
+public sealed class DebertaV2Attention : nn.Module<Tensor, DebertaV2LayerContext, Tensor>
 {
     private readonly DisentangledSelfAttention self;
     private readonly BertSelfOutput output;
@@ -236,9 +269,9 @@ public sealed class DebertaV2Attention : nn.Module<Tensor, Tensor, Tensor?, Tens
         register_module(nameof(output), output);
     }
 
-    public override Tensor forward(Tensor hidden, Tensor pairMask, Tensor? relativePositions, Tensor? relEmbeddings)
+    public override Tensor forward(Tensor hidden, DebertaV2LayerContext context)
     {
-        using var attended = self.forward(hidden, pairMask, relativePositions, relEmbeddings);
+        using var attended = self.forward(hidden, context);
         return output.forward(attended, hidden);
     }
 }
@@ -264,8 +297,8 @@ public sealed class DebertaV2Intermediate : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary><c>DebertaV2Layer</c>: attention, intermediate, output (post-norm, as BERT).</summary>
-public sealed class DebertaV2Layer : nn.Module<Tensor, Tensor, Tensor?, Tensor?, Tensor>
+/// <summary><c>DebertaV2Layer</c>: attention, intermediate, output (post-norm, as BERT); runs on packed or padded states.</summary>
+public sealed class DebertaV2Layer : nn.Module<Tensor, DebertaV2LayerContext, Tensor>
 {
     private readonly DebertaV2Attention attention;
     private readonly DebertaV2Intermediate intermediate;
@@ -282,10 +315,10 @@ public sealed class DebertaV2Layer : nn.Module<Tensor, Tensor, Tensor?, Tensor?,
         register_module(nameof(output), output);
     }
 
-    public override Tensor forward(Tensor hidden, Tensor pairMask, Tensor? relativePositions, Tensor? relEmbeddings)
+    public override Tensor forward(Tensor hidden, DebertaV2LayerContext context)
     {
         using var scope = torch.NewDisposeScope();
-        var attended = attention.forward(hidden, pairMask, relativePositions, relEmbeddings);
+        var attended = attention.forward(hidden, context);
         return output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
     }
 }
@@ -320,9 +353,14 @@ public sealed class DebertaV2Encoder : nn.Module<Tensor, Tensor, Tensor>
         }
     }
 
-    /// <param name="hidden">The embeddings <c>[batch, seq, hidden]</c>.</param>
+    /// <param name="hidden">The embeddings <c>[batch, seq, hidden]</c> (padded path).</param>
     /// <param name="attentionMask">The 0/1 padding mask <c>[batch, seq]</c>.</param>
-    public override Tensor forward(Tensor hidden, Tensor attentionMask)
+    public override Tensor forward(Tensor hidden, Tensor attentionMask) => forward(hidden, attentionMask, null);
+
+    /// <param name="hidden">The embeddings: <c>[tokens, hidden]</c> for the real tokens of <paramref name="packing"/>, else <c>[batch, seq, hidden]</c>.</param>
+    /// <param name="attentionMask">The 0/1 padding mask <c>[batch, seq]</c>: the grid that masks and relative positions are built on.</param>
+    /// <param name="packing">The packing of <paramref name="hidden"/>, or null for padded states.</param>
+    public Tensor forward(Tensor hidden, Tensor attentionMask, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
         var keep = attentionMask.to(ScalarType.Bool);
@@ -331,15 +369,16 @@ public sealed class DebertaV2Encoder : nn.Module<Tensor, Tensor, Tensor>
         Tensor? rel = null;
         if (rel_embeddings is not null)
         {
-            var seq = hidden.shape[1];
+            var seq = attentionMask.shape[1];
             relative = DebertaRelativePositions.Build(seq, seq, _config.PositionBuckets, _config.MaxRelativePositions, hidden.device);
             rel = LayerNorm is null ? rel_embeddings.weight : LayerNorm.forward(rel_embeddings.weight!);
         }
 
+        var context = new DebertaV2LayerContext(pairMask, packing, relative, rel);
         var current = hidden;
         foreach (var block in layer)
         {
-            current = block.forward(current, pairMask, relative, rel);
+            current = block.forward(current, context);
         }
 
         return current.MoveToOuterDisposeScope();
@@ -361,10 +400,14 @@ public sealed class DebertaV2Model : nn.Module<ModelInputs, Tensor>
         register_module(nameof(encoder), encoder);
     }
 
-    public override Tensor forward(ModelInputs inputs)
+    /// <summary>The last hidden state <c>[batch, seq, hidden]</c> (padded path).</summary>
+    public override Tensor forward(ModelInputs inputs) => Encode(inputs, null);
+
+    /// <summary>The last hidden state: <c>[tokens, hidden]</c> when <paramref name="packing"/> is given, else padded.</summary>
+    public Tensor Encode(ModelInputs inputs, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
-        return encoder.forward(embeddings.forward(inputs), inputs.AttentionMask).MoveToOuterDisposeScope();
+        return encoder.forward(embeddings.forward(inputs, packing), inputs.AttentionMask, packing).MoveToOuterDisposeScope();
     }
 }
 
@@ -385,10 +428,18 @@ public sealed class ContextPooler : nn.Module<Tensor, Tensor>
         register_module(nameof(dropout), dropout);
     }
 
+    /// <summary>Pools <c>[batch, seq, hidden]</c> states (HF's <c>hidden_states[:, 0]</c>).</summary>
     public override Tensor forward(Tensor hidden)
     {
+        using var first = hidden.select(1, 0);
+        return PoolFirstTokens(first);
+    }
+
+    /// <summary>Pools the first tokens <c>[batch, hidden]</c> (from padded or packed states).</summary>
+    public Tensor PoolFirstTokens(Tensor firstTokens)
+    {
         using var scope = torch.NewDisposeScope();
-        return _activation(dense.forward(dropout.forward(hidden.select(1, 0)))).MoveToOuterDisposeScope();
+        return _activation(dense.forward(dropout.forward(firstTokens))).MoveToOuterDisposeScope();
     }
 }
 
@@ -434,12 +485,22 @@ public sealed class DebertaV2ForSequenceClassification : HfSequenceClassifier
     /// <summary>The masked-LM and replaced-token-detection heads of pre-training checkpoints.</summary>
     protected override IReadOnlyList<string> IgnoredCheckpointPrefixes { get; } = ["lm_predictions.", "mask_predictions.", "cls."];
 
-    public override Tensor ForwardHidden(ModelInputs inputs) => deberta.forward(inputs);
+    public override bool SupportsUnpadded => true;
+
+    public override Tensor ForwardHidden(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var packing = PackFor(inputs);
+        var hidden = deberta.Encode(inputs, packing);
+        return (packing?.Unpack(hidden) ?? hidden).MoveToOuterDisposeScope();
+    }
 
     public override Tensor forward(ModelInputs inputs)
     {
         using var scope = torch.NewDisposeScope();
-        var pooled = pooler.forward(deberta.forward(inputs));
-        return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
+        var packing = PackFor(inputs);
+        var hidden = deberta.Encode(inputs, packing);
+        var pooled = pooler.PoolFirstTokens(packing?.FirstTokenStates(hidden) ?? hidden.select(1, 0));
+        return Logits(classifier.forward(dropout.forward(pooled))).MoveToOuterDisposeScope();
     }
 }

@@ -35,12 +35,21 @@ public sealed class ElectraEmbeddings : nn.Module<ModelInputs, Tensor>
         register_module(nameof(dropout), dropout);
     }
 
-    public override Tensor forward(ModelInputs inputs)
+    public override Tensor forward(ModelInputs inputs) => forward(inputs, null);
+
+    /// <summary>Padded <c>[batch, seq, embedding]</c>, or <c>[tokens, embedding]</c> for the real tokens of <paramref name="packing"/>.</summary>
+    public Tensor forward(ModelInputs inputs, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
         var ids = inputs.InputIds;
         var positions = torch.arange(ids.shape[1], dtype: ScalarType.Int64, device: ids.device).unsqueeze(0);
         var types = inputs.TokenTypeIds ?? torch.zeros_like(ids);
+        if (packing is not null)
+        {
+            // Each token keeps its padded column as its position.
+            (ids, types, positions) = (packing.Pack(ids), packing.Pack(types), packing.Pack(positions.expand_as(inputs.InputIds)));
+        }
+
         var sum = word_embeddings.forward(ids) + token_type_embeddings.forward(types) + position_embeddings.forward(positions);
         return dropout.forward(LayerNorm.forward(sum)).MoveToOuterDisposeScope();
     }
@@ -71,18 +80,24 @@ public sealed class ElectraModel : nn.Module<ModelInputs, Tensor>
         register_module(nameof(encoder), encoder);
     }
 
-    /// <summary>The last hidden state <c>[batch, seq, hidden]</c>.</summary>
-    public override Tensor forward(ModelInputs inputs)
+    /// <summary>The last hidden state <c>[batch, seq, hidden]</c> (padded path).</summary>
+    public override Tensor forward(ModelInputs inputs) => Encode(inputs, null);
+
+    /// <summary>
+    /// The last hidden state: <c>[tokens, hidden]</c> for the real tokens of <paramref name="packing"/>, or padded
+    /// <c>[batch, seq, hidden]</c> when it is null. <c>embeddings_project</c> is position-wise, so it runs on either layout.
+    /// </summary>
+    public Tensor Encode(ModelInputs inputs, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
-        var mask = ScaledDotProductAttention.PaddingMask(inputs.AttentionMask);
-        var hidden = embeddings.forward(inputs);
+        var batch = new AttentionBatch(ScaledDotProductAttention.PaddingMask(inputs.AttentionMask), packing);
+        var hidden = embeddings.forward(inputs, packing);
         if (embeddings_project is not null)
         {
             hidden = embeddings_project.forward(hidden);
         }
 
-        return encoder.forward(hidden, mask).MoveToOuterDisposeScope();
+        return encoder.forward(hidden, batch).MoveToOuterDisposeScope();
     }
 }
 
@@ -107,10 +122,18 @@ public sealed class ElectraClassificationHead : nn.Module<Tensor, Tensor>
         register_module(nameof(out_proj), out_proj);
     }
 
+    /// <summary>Classifies <c>[batch, seq, hidden]</c> features by their first token (HF's <c>features[:, 0, :]</c>).</summary>
     public override Tensor forward(Tensor features)
     {
+        using var first = features.select(1, 0);
+        return ClassifyFirstTokens(first);
+    }
+
+    /// <summary>Classifies the first tokens <c>[batch, hidden]</c> (from padded or packed states).</summary>
+    public Tensor ClassifyFirstTokens(Tensor firstTokens)
+    {
         using var scope = torch.NewDisposeScope();
-        var x = dropout.forward(features.select(1, 0));
+        var x = dropout.forward(firstTokens);
         x = dropout.forward(nn.functional.gelu(dense.forward(x)));
         return out_proj.forward(x).MoveToOuterDisposeScope();
     }
@@ -148,11 +171,22 @@ public sealed class ElectraForSequenceClassification : HfSequenceClassifier
     protected override IReadOnlyList<string> IgnoredCheckpointPrefixes { get; } =
         ["discriminator_predictions.", "generator_predictions.", "generator_lm_head."];
 
-    public override Tensor ForwardHidden(ModelInputs inputs) => electra.forward(inputs);
+    public override bool SupportsUnpadded => true;
+
+    public override Tensor ForwardHidden(ModelInputs inputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var packing = PackFor(inputs);
+        var hidden = electra.Encode(inputs, packing);
+        return (packing?.Unpack(hidden) ?? hidden).MoveToOuterDisposeScope();
+    }
 
     public override Tensor forward(ModelInputs inputs)
     {
-        using var hidden = electra.forward(inputs);
-        return classifier.forward(hidden);
+        using var scope = torch.NewDisposeScope();
+        var packing = PackFor(inputs);
+        var hidden = electra.Encode(inputs, packing);
+        var first = packing?.FirstTokenStates(hidden) ?? hidden.select(1, 0);
+        return Logits(classifier.ClassifyFirstTokens(first)).MoveToOuterDisposeScope();
     }
 }

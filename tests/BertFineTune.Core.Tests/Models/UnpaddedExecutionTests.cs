@@ -1,5 +1,6 @@
 using BertFineTune.Models;
 using BertFineTune.Models.Layers;
+using BertFineTune.Tests.Support;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -22,14 +23,90 @@ public class UnpaddedExecutionTests(ITestOutputHelper output)
         using var padded = FixtureParityTests.Load(fixture, default, unpadded: false);
         using var unpadded = FixtureParityTests.Load(fixture, default, unpadded: true);
         using var scope = torch.NewDisposeScope();
+        AssertUnpaddedMatchesPadded(name, padded, unpadded, fixture.Batch(), fixture.LabelTensor());
+    }
+
+    [Theory]
+    [InlineData("tiny-bert")]
+    [InlineData("tiny-electra")]
+    public void Token_types_travel_with_their_tokens(string name)
+    {
+        // The fixture batches hold type 0 everywhere; a second segment (type 1 from column 5 on) must reach each packed
+        // token at its own padded column, as the padded path sees it.
+        var fixture = ModelFixture.Load(name);
+        using var padded = FixtureParityTests.Load(fixture, default, unpadded: false);
+        using var unpadded = FixtureParityTests.Load(fixture, default, unpadded: true);
+        Assert.True(padded.UsesTokenTypeIds);
+        using var scope = torch.NewDisposeScope();
         var batch = fixture.Batch();
-        using (var packing = torch.NewDisposeScope())
+        var segments = torch.arange(batch.InputIds.shape[1]).ge(5).to(ScalarType.Int64).unsqueeze(0) * batch.AttentionMask;
+        AssertUnpaddedMatchesPadded(name, padded, unpadded, batch with { TokenTypeIds = segments }, fixture.LabelTensor());
+    }
+
+    [Fact]
+    public void A_deberta_v2_style_model_with_absolute_positions_token_types_embed_proj_and_own_position_projections_runs_unpadded()
+    {
+        // The v3 fixture has none of these (relative positions only, no token types, share_att_key); DeBERTa-v2 configs
+        // do. Each new weight is drawn at random, so the packed path must get every position and type exactly right.
+        var fixture = ModelFixture.Load("tiny-deberta-v3");
+        using var dir = new TempDirectory();
+        using var generator = new Generator(11);
+        Tensor Random(params long[] shape) => torch.randn(shape, generator: generator) * 0.2f;
+        CheckpointEditing.Derive(
+            fixture.ModelFolder,
+            dir.Path,
+            weights =>
+            {
+                weights["deberta.embeddings.word_embeddings.weight"] = Random(2001, 16);
+                weights["deberta.embeddings.position_embeddings.weight"] = Random(64, 16);
+                weights["deberta.embeddings.token_type_embeddings.weight"] = Random(2, 16);
+                weights["deberta.embeddings.embed_proj.weight"] = Random(32, 16);
+                foreach (var layer in new[] { 0, 1 })
+                {
+                    foreach (var projection in new[] { "pos_key_proj", "pos_query_proj" })
+                    {
+                        weights[$"deberta.encoder.layer.{layer}.attention.self.{projection}.weight"] = Random(32, 32);
+                        weights[$"deberta.encoder.layer.{layer}.attention.self.{projection}.bias"] = Random(32);
+                    }
+                }
+
+                return weights;
+            },
+            config =>
+            {
+                config["position_biased_input"] = true;
+                config["type_vocab_size"] = 2;
+                config["embedding_size"] = 16;
+                config["share_att_key"] = false;
+            });
+
+        SequenceClassificationModel Variant(bool unpadded)
         {
-            Assert.NotNull(PackedSequences.TryCreate(batch.AttentionMask)); // the fixture batch is padded, so this packs
+            var (model, report) = AutoModelForSequenceClassification.FromPretrained(dir.Path, ModelLoadOptions.Default);
+            Assert.Empty(report.FreshParameters);
+            Assert.True(model.SupportsUnpadded);
+            model.Unpadded = unpadded;
+            return model;
         }
 
-        var (paddedLogits, paddedLoss) = TrainForwardBackward(padded, batch, fixture);
-        var (unpaddedLogits, unpaddedLoss) = TrainForwardBackward(unpadded, batch, fixture);
+        using var padded = Variant(unpadded: false);
+        using var unpadded = Variant(unpadded: true);
+        using var scope = torch.NewDisposeScope();
+        var batch = fixture.Batch();
+        var segments = torch.arange(batch.InputIds.shape[1]).ge(5).to(ScalarType.Int64).unsqueeze(0) * batch.AttentionMask;
+        AssertUnpaddedMatchesPadded("deberta-v2 variant", padded, unpadded, batch with { TokenTypeIds = segments }, fixture.LabelTensor());
+    }
+
+    /// <summary>Trains one forward/backward on each model (same weights), then compares logits, loss, gradients and eval hidden states.</summary>
+    private void AssertUnpaddedMatchesPadded(string name, SequenceClassificationModel padded, SequenceClassificationModel unpadded, ModelInputs batch, Tensor labels)
+    {
+        using (var packing = torch.NewDisposeScope())
+        {
+            Assert.NotNull(PackedSequences.TryCreate(batch.AttentionMask)); // the batch is padded, so this packs
+        }
+
+        var (paddedLogits, paddedLoss) = TrainForwardBackward(padded, batch, labels);
+        var (unpaddedLogits, unpaddedLoss) = TrainForwardBackward(unpadded, batch, labels);
 
         double gradDiff = 0;
         foreach (var ((pname, a), (_, b)) in padded.named_parameters().Zip(unpadded.named_parameters()))
@@ -130,11 +207,11 @@ public class UnpaddedExecutionTests(ITestOutputHelper output)
         Assert.Null(PackedSequences.TryCreate(torch.tensor(new long[] { 0, 1, 1, 1 }, [2, 2]))); // left padding: column 0 is a pad
     }
 
-    private static (Tensor Logits, double Loss) TrainForwardBackward(SequenceClassificationModel model, ModelInputs batch, ModelFixture fixture)
+    private static (Tensor Logits, double Loss) TrainForwardBackward(SequenceClassificationModel model, ModelInputs batch, Tensor labels)
     {
         model.train();
         var logits = model.forward(batch);
-        var loss = nn.functional.cross_entropy(logits, fixture.LabelTensor());
+        var loss = nn.functional.cross_entropy(logits, labels);
         loss.backward();
         return (logits.detach(), loss.item<float>());
     }
