@@ -10,7 +10,8 @@ namespace BertFineTune.Benchmarks.Unpadded;
 /// Module-by-module timing of one all-MiniLM-L6-v2 layer's parts (forward + backward) on the packed tokens of fortunes
 /// batches, fp32 against bf16, with the bf16 variants before and after this branch: the old Linear returned fp32 (a cast
 /// back after every matmul, GELU in fp32, a cast down again at the next Linear, three q/k/v matmuls, attention in fp32);
-/// the new one keeps bf16 from matmul to matmul, fuses q/k/v, and attends in bf16. Candidates interleave round by round.
+/// the new one keeps bf16 from matmul to matmul and fuses q/k/v. Attention runs through the product's packed core
+/// (re-pad, kernel, pack) in fp32 and bf16, SDPA and eager. Candidates interleave round by round.
 /// Times are this process's CPU time on one intra-op thread (no spinning), so an oversubscribed machine disturbs them less.
 /// Run: <c>dotnet run -c Release --project tests/BertFineTune.Benchmarks -- unpad-bf16 [rounds]</c>.
 /// </summary>
@@ -44,8 +45,10 @@ internal static class Bf16Profile
             ("qkv fp32 (3 matmuls)", (_, x) => torch.cat([Old(x, wq, null, null), Old(x, wk, null, null), Old(x, wv, null, null)], -1)),
             ("qkv bf16 old (3 matmuls, cast back)", (_, x) => torch.cat([Old(x, wq, null, ScalarType.BFloat16), Old(x, wk, null, ScalarType.BFloat16), Old(x, wv, null, ScalarType.BFloat16)], -1)),
             ("qkv bf16 new (fused, stays bf16)", (_, x) => nn.functional.linear(x.to(ScalarType.BFloat16), torch.cat([wq, wk, wv]).to(ScalarType.BFloat16))),
-            ("attention fp32", (l, x) => Attend(l, x, ScalarType.Float32)),
-            ("attention bf16", (l, x) => Attend(l, x, ScalarType.BFloat16)),
+            ("attention fp32 sdpa", (l, x) => Attend(l, x, ScalarType.Float32, AttentionImplementation.Sdpa)),
+            ("attention bf16 sdpa", (l, x) => Attend(l, x, ScalarType.BFloat16, AttentionImplementation.Sdpa)),
+            ("attention fp32 eager", (l, x) => Attend(l, x, ScalarType.Float32, AttentionImplementation.Eager)),
+            ("attention bf16 eager", (l, x) => Attend(l, x, ScalarType.BFloat16, AttentionImplementation.Eager)),
             ("ffn fp32", (_, x) => Old(nn.functional.gelu(Old(x, w1, b1, null)), w2, b2, null)),
             ("ffn bf16 old (cast back, GELU fp32)", (_, x) => Old(nn.functional.gelu(Old(x, w1, b1, ScalarType.BFloat16)), w2, b2, ScalarType.BFloat16)),
             ("ffn bf16 new (stays bf16)", (_, x) => New(nn.functional.gelu(New(x, w1, b1)), w2, b2)),
@@ -96,7 +99,7 @@ internal static class Bf16Profile
     private static Tensor New(Tensor x, Tensor w, Tensor b) =>
         nn.functional.linear(x.to(ScalarType.BFloat16), w.to(ScalarType.BFloat16), b.to(ScalarType.BFloat16));
 
-    private static Tensor Attend(int[] lengths, Tensor qkv, ScalarType dtype)
+    private static Tensor Attend(int[] lengths, Tensor qkv, ScalarType dtype, AttentionImplementation implementation)
     {
         var mask = new long[lengths.Length * lengths.Max()];
         for (var row = 0; row < lengths.Length; row++)
@@ -106,6 +109,6 @@ internal static class Bf16Profile
 
         var attention = torch.tensor(mask, [lengths.Length, lengths.Max()]);
         var batch = new AttentionBatch(ScaledDotProductAttention.PaddingMask(attention), PackedSequences.TryCreate(attention));
-        return ScaledDotProductAttention.SelfAttention(qkv.to(dtype), Heads, batch, 0, false, AttentionImplementation.Sdpa);
+        return ScaledDotProductAttention.SelfAttention(qkv.to(dtype), Heads, batch, 0, false, implementation);
     }
 }
