@@ -17,6 +17,7 @@ namespace BertFineTune.Benchmarks.Unpadded;
 /// <item>grouped: texts sorted by length, groups of 4 re-padded to the group's longest.</item>
 /// <item>padded: the padded path's cost for reference (q/k/v already padded, nothing moved).</item>
 /// </list>
+/// Times are this process's CPU time on one intra-op thread (no OpenMP spinning), so a busy machine disturbs them less.
 /// Run: <c>dotnet run -c Release --project tests/BertFineTune.Benchmarks -- unpad-attention [rounds]</c>.
 /// </summary>
 internal static class AttentionStrategies
@@ -29,6 +30,7 @@ internal static class AttentionStrategies
     {
         TorchNativeLoader.EnsureLoaded();
         var rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
+        torch.set_num_threads(1);
         var batches = (await FortunesLengths.BatchesAsync()).Take(10).ToList();
         var real = batches.Sum(b => b.Sum());
         var padded = batches.Sum(b => b.Length * b.Max());
@@ -58,7 +60,7 @@ internal static class AttentionStrategies
             }
 
             var baseline = Median(times["repad"]);
-            Console.WriteLine($"{dtype}: median of {rounds} rounds, forward + backward over the {batches.Count} batches");
+            Console.WriteLine($"{dtype}: median CPU time of {rounds} rounds, forward + backward over the {batches.Count} batches (SDPA)");
             foreach (var (name, list) in times)
             {
                 Console.WriteLine($"  {name,-15} {Median(list) * 1000,8:0.0} ms   {Median(list) / baseline,5:0.00}x repad");
@@ -70,7 +72,8 @@ internal static class AttentionStrategies
 
     private static double Time(List<int[]> batches, ScalarType dtype, Func<int[], Tensor, Tensor> attend)
     {
-        var watch = Stopwatch.StartNew();
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         foreach (var lengths in batches)
         {
             using var scope = torch.NewDisposeScope();
@@ -82,7 +85,8 @@ internal static class AttentionStrategies
             context.sum().backward();
         }
 
-        return watch.Elapsed.TotalSeconds;
+        process.Refresh();
+        return (process.TotalProcessorTime - cpu).TotalSeconds;
     }
 
     private static Tensor Mask(int[] lengths, long seq)
