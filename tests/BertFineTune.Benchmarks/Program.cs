@@ -8,5 +8,26 @@ if (args is ["loadtest", .. var loadTestArgs])
     return await LoadTest.RunAsync(loadTestArgs);
 }
 
+// `unpad-attention [rounds]`, `unpad-pairs [batches]`, `unpad-bf16 [rounds]` and `unpad-train [rounds] [steps]`: interleaved A/B measurements of unpadded execution.
+if (args is ["unpad-attention", .. var attentionArgs])
+{
+    return await BertFineTune.Benchmarks.Unpadded.AttentionStrategies.RunAsync(attentionArgs);
+}
+
+if (args is ["unpad-pairs", .. var pairArgs])
+{
+    return await BertFineTune.Benchmarks.Unpadded.StepPairs.RunAsync(pairArgs);
+}
+
+if (args is ["unpad-bf16", .. var bf16Args])
+{
+    return await BertFineTune.Benchmarks.Unpadded.Bf16Profile.RunAsync(bf16Args);
+}
+
+if (args is ["unpad-train", .. var trainArgs])
+{
+    return await BertFineTune.Benchmarks.Unpadded.TrainingAB.RunAsync(trainArgs);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -81,8 +81,15 @@ public sealed class ModernBertAttention : nn.Module<Tensor, ModernBertLayerConte
         var (cos, sin) = IsGlobal ? context.GlobalRope : context.LocalRope;
         var batch = IsGlobal ? context.Global : context.SlidingWindow;
         var attended = ScaledDotProductAttention.SelfAttention(
-            Wqkv.forward(hidden), _heads, batch, _dropout, training, Implementation, x => RotaryEmbedding.Apply(x, cos, sin));
+            Wqkv.forward(hidden), _heads, batch, _dropout, training, Implementation, x => Rotate(x, cos, sin));
         return out_drop.forward(Wo.forward(attended)).MoveToOuterDisposeScope();
+    }
+
+    // x is [batch, heads, n, head_dim] with positions 0…n−1: the whole padded grid, or one packed sequence.
+    private static Tensor Rotate(Tensor x, Tensor cos, Tensor sin)
+    {
+        var n = x.shape[2];
+        return n == cos.shape[0] ? RotaryEmbedding.Apply(x, cos, sin) : RotaryEmbedding.Apply(x, cos.narrow(0, 0, n), sin.narrow(0, 0, n));
     }
 }
 

@@ -36,13 +36,23 @@ public abstract class SequenceClassificationModel : nn.Module<ModelInputs, Tenso
     /// <summary>Logits <c>[batch, num_labels]</c>, float32.</summary>
     public abstract override Tensor forward(ModelInputs inputs);
 
-    /// <summary>The base model's last hidden state <c>[batch, seq, hidden]</c> (after <c>final_norm</c> for ModernBERT).</summary>
+    /// <summary>
+    /// The base model's last hidden state <c>[batch, seq, hidden]</c> (after <c>final_norm</c> for ModernBERT); padded
+    /// positions hold zeros when the model runs unpadded.
+    /// </summary>
     public abstract Tensor ForwardHidden(ModelInputs inputs);
 
     /// <summary>
     /// Whether this architecture can run unpadded: every position-wise part on the real tokens only (one
     /// <c>[tokens, hidden]</c> tensor per batch), attention on re-padded q/k/v. Families opt in; the others run padded.
     /// </summary>
+    /// <remarks>
+    /// Opting in takes four small steps (see BERT): the embeddings gather ids and positions with
+    /// <see cref="Layers.PackedSequences.Pack"/>; each block implements <see cref="Layers.IUnpaddedLayer"/> and attends through
+    /// <see cref="Layers.ScaledDotProductAttention.SelfAttention"/>; the head reads
+    /// <see cref="Layers.PackedSequences.FirstTokenStates"/> (or unpacks for a masked mean); the class overrides this property
+    /// and builds the packing with <c>HfSequenceClassifier.PackFor</c>.
+    /// </remarks>
     public virtual bool SupportsUnpadded => false;
 
     /// <summary>

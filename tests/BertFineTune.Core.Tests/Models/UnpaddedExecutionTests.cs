@@ -186,6 +186,28 @@ public class UnpaddedExecutionTests(ITestOutputHelper output)
         Assert.True(reference <= 1e-4);
     }
 
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void A_mask_with_holes_takes_the_re_padding_core_and_still_equals_the_padded_path(string name)
+    {
+        var fixture = ModelFixture.Load(name);
+        using var padded = FixtureParityTests.Load(fixture, default, unpadded: false);
+        using var unpadded = FixtureParityTests.Load(fixture, default, unpadded: true);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var batch = fixture.Batch();
+        var mask = batch.AttentionMask.clone();
+        mask[5, 3] = torch.tensor(0L); // a real token that no one may attend to
+        var holed = new ModelInputs(batch.InputIds, mask, batch.TokenTypeIds);
+        Assert.Null(PackedSequences.TryCreate(mask)!.PrefixLengths);
+        padded.eval();
+        unpadded.eval();
+
+        var diff = (padded.forward(holed) - unpadded.forward(holed)).abs().max().item<float>();
+        output.WriteLine($"{name}: mask with a hole, max|Δlogits| padded vs unpadded {diff:E2}");
+        Assert.True(diff <= 1e-5, $"logits differ by {diff}");
+    }
+
     [Fact]
     public void Packing_keeps_each_token_at_its_padded_column_and_refuses_left_padding()
     {
@@ -202,6 +224,8 @@ public class UnpaddedExecutionTests(ITestOutputHelper output)
         Assert.Equal([0f, 1, 2, 4, 8, 9], packed.data<float>().ToArray());
         Assert.Equal([0f, 1, 2, 0, 4, 0, 0, 0, 8, 9, 0, 0], packing.Unpack(packed).data<float>().ToArray());
         Assert.Equal([0f, 4, 8], packing.FirstTokenStates(packed).data<float>().ToArray());
+        Assert.Equal([3L, 1, 2], packing.PrefixLengths!); // right padding: attention can take one sequence at a time
+        Assert.Null(PackedSequences.TryCreate(torch.tensor(new long[] { 1, 0, 1, 0, 1, 1, 1, 1 }, [2, 4]))!.PrefixLengths); // a hole: re-pad
 
         Assert.Null(PackedSequences.TryCreate(torch.ones(3, 4, dtype: ScalarType.Int64))); // nothing to skip
         Assert.Null(PackedSequences.TryCreate(torch.tensor(new long[] { 0, 1, 1, 1 }, [2, 2]))); // left padding: column 0 is a pad

@@ -16,13 +16,14 @@ namespace BertFineTune.Models.Layers;
 /// </remarks>
 public sealed class PackedSequences
 {
-    private PackedSequences(long batch, long length, long tokens, Tensor indices, Tensor firstTokens)
+    private PackedSequences(long batch, long length, long tokens, Tensor indices, Tensor firstTokens, long[]? prefixLengths)
     {
         Batch = batch;
         Length = length;
         Tokens = tokens;
         Indices = indices;
         FirstTokens = firstTokens;
+        PrefixLengths = prefixLengths;
     }
 
     /// <summary>Rows of the padded batch.</summary>
@@ -39,6 +40,13 @@ public sealed class PackedSequences
 
     /// <summary>int64 <c>[batch]</c>: where each row's first token (<c>[CLS]</c>, <c>&lt;s&gt;</c>) sits in a packed tensor.</summary>
     public Tensor FirstTokens { get; }
+
+    /// <summary>
+    /// Each row's token count when every row's real tokens are a prefix (right padding, as the collator makes): then
+    /// row <c>r</c> is the packed slice starting at <c>FirstTokens[r]</c> with positions 0…n−1, and attention can run
+    /// one sequence at a time. Null for masks with holes.
+    /// </summary>
+    public long[]? PrefixLengths { get; }
 
     /// <summary>
     /// The packing of <paramref name="attentionMask"/> (<c>[batch, seq]</c>, 1 = real), or null when packing cannot help or
@@ -59,7 +67,9 @@ public sealed class PackedSequences
 
         var indices = real.reshape(-1).nonzero().squeeze(1);
         var firstTokens = counts.cumsum(0) - counts;
-        return new PackedSequences(batch, length, tokens, indices.MoveToOuterDisposeScope(), firstTokens.MoveToOuterDisposeScope());
+        var prefix = torch.arange(length, device: attentionMask.device).unsqueeze(0).lt(counts.unsqueeze(1)).eq(real).all().item<bool>();
+        var lengths = prefix ? counts.cpu().data<long>().ToArray() : null;
+        return new PackedSequences(batch, length, tokens, indices.MoveToOuterDisposeScope(), firstTokens.MoveToOuterDisposeScope(), lengths);
     }
 
     /// <summary><c>[batch, seq, …]</c> → <c>[tokens, …]</c>: the real positions only.</summary>

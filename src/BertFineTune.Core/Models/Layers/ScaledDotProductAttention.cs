@@ -20,9 +20,13 @@ public static class ScaledDotProductAttention
     /// sequence structure comes back. <paramref name="rotate"/> (RoPE) is applied to q and k on <c>[batch, heads, seq, head_dim]</c>.
     /// </summary>
     /// <remarks>
-    /// Re-padding q/k/v for SDPA was measured against attending each sequence alone (one kernel call per row) and against
-    /// one block-diagonal mask over all packed tokens; see <c>UnpaddedAttentionStrategies</c> in the benchmarks and the
-    /// README section of <c>hyperparameters.unpadded</c> for the numbers.
+    /// Packed right-padded batches attend one sequence at a time on its own slice (no padded keys or queries at all);
+    /// other packings re-pad q/k/v to <c>[batch, seq]</c> for one kernel call. Measured (AttentionStrategies in the
+    /// benchmarks: forward + backward of this core alone, all-MiniLM-L6-v2's 12 × 32 heads, 10 fortunes batches of 16,
+    /// SDPA, CPU time on one thread): per sequence 117 ms, length-grouped re-pad (groups of 4) 154 ms, re-pad 350 ms,
+    /// block-diagonal mask over all packed tokens 360 ms, the padded path's attention 376 ms. On 2 threads of a machine
+    /// oversubscribed ~40×, wall time ranked per sequence last (3.2× re-pad): many small kernel calls each wait for the
+    /// thread pool there; re-measure on a quiet machine.
     /// </remarks>
     public static Tensor SelfAttention(
         Tensor qkv,
@@ -34,6 +38,11 @@ public static class ScaledDotProductAttention
         Func<Tensor, Tensor>? rotate = null)
     {
         using var scope = torch.NewDisposeScope();
+        if (batch.Packing?.PrefixLengths is { } lengths)
+        {
+            return PerSequence(qkv, heads, batch, lengths, dropout, training, implementation, rotate).MoveToOuterDisposeScope();
+        }
+
         var padded = batch.ToPadded(qkv);
         var (rows, seq) = (padded.shape[0], padded.shape[1]);
         var split = padded.view(rows, seq, 3, heads, -1).permute(2, 0, 3, 1, 4);
@@ -47,6 +56,40 @@ public static class ScaledDotProductAttention
 
         var context = Compute(query, key, value, batch.AdditiveMask, dropout, training, implementation);
         return batch.ToStates(HeadSplit.Merge(context)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Each packed row on its own: its slice of q/k/v, its corner of the mask (the sliding window stays exact).</summary>
+    private static Tensor PerSequence(
+        Tensor qkv,
+        long heads,
+        AttentionBatch batch,
+        long[] lengths,
+        double dropout,
+        bool training,
+        AttentionImplementation implementation,
+        Func<Tensor, Tensor>? rotate)
+    {
+        var outputs = new Tensor[lengths.Length];
+        long start = 0;
+        for (var row = 0; row < lengths.Length; row++)
+        {
+            var n = lengths[row];
+            var split = qkv.narrow(0, start, n).view(1, n, 3, heads, -1).permute(2, 0, 3, 1, 4);
+            Tensor query = split[0], key = split[1], value = split[2];
+            if (rotate is not null)
+            {
+                query = rotate(query).to(value.dtype);
+                key = rotate(key).to(value.dtype);
+            }
+
+            var mask = batch.AdditiveMask.narrow(0, row, 1).narrow(-1, 0, n);
+            mask = mask.shape[2] == 1 ? mask : mask.narrow(2, 0, n);
+            var context = Compute(query, key, value, mask, dropout, training, implementation);
+            outputs[row] = context.transpose(1, 2).reshape(n, -1);
+            start += n;
+        }
+
+        return torch.cat(outputs, 0);
     }
 
     /// <summary>
@@ -66,7 +109,7 @@ public static class ScaledDotProductAttention
         using var scope = torch.NewDisposeScope();
         var p = training ? dropout : 0.0;
         var mask = additiveMask.dtype == query.dtype ? additiveMask : additiveMask.to(query.dtype);
-        if (implementation == AttentionImplementation.Sdpa || (implementation == AttentionImplementation.Auto && p == 0))
+        if (implementation == AttentionImplementation.Sdpa || (implementation == AttentionImplementation.Auto && p == 0 && !PrefersEager(query)))
         {
             return nn.functional.scaled_dot_product_attention(query, key, value, mask, p).MoveToOuterDisposeScope();
         }
@@ -81,6 +124,13 @@ public static class ScaledDotProductAttention
 
         return torch.matmul(weights, value).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// bf16 on a CPU: LibTorch's SDPA kernel is slower there than the explicit path. Measured at all-MiniLM-L6-v2's shape
+    /// on fortunes batches (Bf16Profile in the benchmarks, forward + backward, one thread): SDPA bf16 399 ms, eager bf16
+    /// 142 ms, SDPA fp32 186 ms, eager fp32 251 ms.
+    /// </summary>
+    private static bool PrefersEager(Tensor query) => query.dtype != ScalarType.Float32 && query.device_type == DeviceType.CPU;
 
     /// <summary>
     /// The HF extended mask <c>[batch, 1, 1, seq]</c>: 0 where <paramref name="attentionMask"/> is 1, <see cref="MaskValue"/>
