@@ -109,11 +109,14 @@ public class MlflowTrackingTests
         Assert.Single(server.Requests);
         Assert.Empty(server.Runs);
 
+        // A new run in its own folder: training twice into one output_dir is refused without --overwrite (BFT320).
+        using var again = new TempDirectory();
+        TrackedTraining.WriteData(again.Path);
         using var flaky = new FakeMlflowServer(TrackedTraining.MlflowToken);
         flaky.FailStatus = 503;
         flaky.FailNext(2);
         var env2 = Env(flaky);
-        var recovered = await TrackedTraining.RunAsync(dir.Path, Yaml(), env2, TrackedTraining.Fast(env2));
+        var recovered = await TrackedTraining.RunAsync(again.Path, Yaml(), env2, TrackedTraining.Fast(env2));
 
         Assert.Empty(flaky.Problems);
         Assert.DoesNotContain(recovered.Log, l => l.Contains("BFT52", StringComparison.Ordinal));
