@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using BertFineTune.Inference;
 using BertFineTune.Diagnostics;
+using BertFineTune.Inference;
 using Spectre.Console.Cli;
 
 namespace BertFineTune.Cli.Commands;

@@ -96,14 +96,14 @@ public class PredictCommandTests
         Assert.Equal(new[] { "email_text", "is_spam", "predicted_label", "predicted_score", "prob_neg", "prob_neu", "prob_pos" }, rows[0].Keys);
     }
 
-    private static float[][] ExpectedLogits(string fixture)
+    internal static float[][] ExpectedLogits(string fixture)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixture(fixture), "expected.json")));
         return doc.RootElement.GetProperty("eval").GetProperty("logits").EnumerateArray()
             .Select(row => row.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();
     }
 
-    private static List<Dictionary<string, string>> ReadCsv(string text)
+    internal static List<Dictionary<string, string>> ReadCsv(string text)
     {
         using var csv = new CsvReader(new StringReader(text), CultureInfo.InvariantCulture);
         var rows = new List<Dictionary<string, string>>();

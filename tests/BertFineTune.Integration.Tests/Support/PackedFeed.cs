@@ -3,8 +3,8 @@ using System.Xml.Linq;
 namespace BertFineTune.Integration.Tests.Support;
 
 /// <summary>
-/// One local folder feed for the whole test run: bertft (pointer + RID packages), BertFineTune.MSBuild and
-/// BertFineTune.Templates, packed from this checkout — or taken from <c>$BERTFT_TEST_FEED</c> when the Cake CI target
+/// One local folder feed for the whole test run: bertft (pointer + RID packages), BertFineTune.MSBuild,
+/// BertFineTune.Templates, BertFineTune.Inference and BertFineTune.Text, packed from this checkout — or taken from <c>$BERTFT_TEST_FEED</c> when the Cake CI target
 /// has packed them already. Children get a private NuGet cache, so the user's cache never holds test packages and a
 /// repacked 0.1.0 is never shadowed by a stale one.
 /// </summary>
@@ -54,7 +54,7 @@ public sealed class PackedFeed : IAsyncLifetime
         }
         else
         {
-            foreach (var project in new[] { "src/BertFineTune.Cli", "src/BertFineTune.MSBuild", "templates/BertFineTune.Templates" })
+            foreach (var project in new[] { "src/BertFineTune.Cli", "src/BertFineTune.MSBuild", "templates/BertFineTune.Templates", "src/BertFineTune.Text", "src/BertFineTune.Inference" })
             {
                 var pack = await ChildProcess.DotnetAsync(RepoPaths.Root, Environment, "pack", project, "-c", "Release", "-o", Feed, "-v:q", "-nologo");
                 Assert.True(pack.ExitCode == 0, pack.ToString());
