@@ -20,7 +20,7 @@ public class OptionsAndPrecisionTests
             SyntheticTask.Model(), SyntheticTask.Tokenizer(), TrainerHarness.Options(dir.Path) with { ReportTo = [ReportTarget.Console, ReportTarget.Wandb] }));
         var error = Assert.Single(ex.Errors);
         Assert.Equal("BFT311", error.Code);
-        Assert.Equal("hyperparameters.report_to", error.Key);
+        Assert.Equal("loggings.report_to", error.Key);
         Assert.Contains("not supported yet", error.Message);
     }
 
@@ -42,7 +42,7 @@ public class OptionsAndPrecisionTests
                 EarlyStoppingPatience = 0,
             }));
         Assert.Equal(
-            ["hyperparameters.batch_size", "hyperparameters.early_stopping_patience", "hyperparameters.save_steps"],
+            ["hyperparameters.batch_size", "loggings.early_stopping_patience", "loggings.save_steps"],
             ex.Errors.Select(e => e.Key!).Order());
     }
 
@@ -52,7 +52,7 @@ public class OptionsAndPrecisionTests
         using var dir = new TempDirectory();
         var ex = await Assert.ThrowsAsync<UserErrorException>(() =>
             TrainerHarness.Train(TrainerHarness.Options(dir.Path) with { EvalStrategy = IntervalStrategy.Epoch }, SyntheticTask.SingleLabel(16, 1)));
-        Assert.Equal("hyperparameters.eval_strategy", ex.Errors[0].Key);
+        Assert.Equal("loggings.eval_strategy", ex.Errors[0].Key);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public class OptionsAndPrecisionTests
         if (!torch.cuda.is_available())
         {
             var ex = Assert.Throws<UserErrorException>(() => DeviceResolver.Resolve(TrainingDevice.Cuda));
-            Assert.Equal("hyperparameters.device", ex.Errors[0].Key);
+            Assert.Equal("training.device", ex.Errors[0].Key);
         }
     }
 

@@ -47,7 +47,7 @@ public static class CheckpointFolders
                 : throw new UserErrorException(
                     "BFT303",
                     $"resume_from_checkpoint: latest found no checkpoint-<step> folder with a trainer_state.json in {outputDir}. Train without resume first, or name a checkpoint folder.",
-                    key: "hyperparameters.resume_from_checkpoint");
+                    key: "training.resume_from_checkpoint");
         }
 
         var full = Path.GetFullPath(resume);
@@ -56,7 +56,7 @@ public static class CheckpointFolders
             : throw new UserErrorException(
                 "BFT303",
                 $"resume_from_checkpoint: {full} is not a checkpoint folder (no {CheckpointFiles.TrainerState}). Use a checkpoint-<step> folder of an earlier run, or 'latest'.",
-                key: "hyperparameters.resume_from_checkpoint");
+                key: "training.resume_from_checkpoint");
     }
 
     /// <summary>
