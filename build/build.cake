@@ -122,8 +122,12 @@ Task("InstallTool")
     var installCache = work.Combine("nuget-packages");
     Run("dotnet", $"tool install bertft --version {version} --tool-path \"{toolPath}\" --configfile \"{nugetConfig}\"", work,
         ("NUGET_PACKAGES", installCache.FullPath));
-    // The tool path holds its own copy of the package; the private cache would only keep a second ~0.6 GB of it.
-    DeleteDirectory(installCache, new DeleteDirectorySettings { Recursive = true, Force = true });
+    // The tool path holds its own copy of the package; a private cache, where the SDK fills one, would only keep a
+    // second ~0.6 GB of it.
+    if (DirectoryExists(installCache))
+    {
+        DeleteDirectory(installCache, new DeleteDirectorySettings { Recursive = true, Force = true });
+    }
     installedBertft = toolPath.CombineWithFilePath(IsRunningOnWindows() ? "bertft.exe" : "bertft").FullPath;
     var output = Run(installedBertft, "--version", work);
     if (!output.Contains($"bertft {version}"))

@@ -41,7 +41,8 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
         }
         catch (Diagnostics.UserErrorException e)
         {
-            throw new Diagnostics.UserErrorException(e.Errors.Select(error => loaded.Relocate(error)).ToList());
+            // The Trainer names its settings by their config paths; this adds the YAML line of each.
+            throw new Diagnostics.UserErrorException(e.Errors.Select(loaded.Sources.Attach).ToList());
         }
     }
 
@@ -180,7 +181,7 @@ public sealed class TrainPipeline(IProgress<string>? log = null, IProgress<Train
     {
         foreach (var warning in warnings)
         {
-            log?.Report(loaded.Relocate(warning).ToString());
+            log?.Report(loaded.Sources.Attach(warning).ToString());
         }
     }
 }

@@ -1,5 +1,4 @@
 using BertFineTune.Config;
-using BertFineTune.Diagnostics;
 using BertFineTune.Training;
 using TorchSharp;
 using TrainingIntervalStrategy = BertFineTune.Training.IntervalStrategy;
@@ -63,29 +62,6 @@ public static class TrainerOptionsMapping
     }
 
     public static bool CudaAvailable() => torch.cuda.is_available();
-
-    /// <summary>
-    /// The Trainer names its settings <c>hyperparameters.&lt;key&gt;</c> (it knows no YAML); this puts an error or warning
-    /// back under the key the config really uses, at its line in the YAML.
-    /// </summary>
-    public static UserError Relocate(this LoadedConfig loaded, UserError error)
-    {
-        const string TrainerSection = "hyperparameters.";
-        if (error.Key is not { } key || !key.StartsWith(TrainerSection, StringComparison.Ordinal))
-        {
-            return error;
-        }
-
-        var name = key[TrainerSection.Length..];
-        var section = name switch
-        {
-            "seed" => string.Empty,
-            "threads" or "device" or "resume_from_checkpoint" or "multi_label_threshold" or "output_dir" => "training.",
-            _ when LoggingsConfig.Keys.Contains(name) => "loggings.",
-            _ => TrainerSection,
-        };
-        return loaded.Sources.Attach(error with { Key = section + name, File = null, Line = null, Column = null });
-    }
 
     // The config's generated enums and the Trainer's share member names (up to case); the Trainer keeps its own so it
     // can be used without YAML. A member missing on one side is a bug, and Enum.Parse says which.

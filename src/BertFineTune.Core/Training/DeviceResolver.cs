@@ -18,7 +18,7 @@ public static class DeviceResolver
             TrainingDevice.Cuda => throw new UserErrorException(
                 "BFT307",
                 "device: cuda was requested, but no CUDA device is available to TorchSharp (this build uses the CPU backend, or no GPU/driver is present). Use device: auto or cpu.",
-                key: "hyperparameters.device"),
+                key: "training.device"),
             _ => throw new ArgumentOutOfRangeException(nameof(requested), requested, null),
         };
     }

@@ -57,7 +57,7 @@ internal sealed partial class TrainingRun
                 throw new UserErrorException(
                     "BFT313",
                     $"metric_for_best_model is '{_o.MetricForBestModel ?? "loss"}', but the evaluation produced no '{key}'. Available: {string.Join(", ", metrics.Keys.Order())}.",
-                    key: "hyperparameters.metric_for_best_model");
+                    key: "loggings.metric_for_best_model");
             }
 
             return;

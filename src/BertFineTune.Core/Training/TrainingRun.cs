@@ -77,7 +77,7 @@ internal sealed partial class TrainingRun : IDisposable
             throw new UserErrorException(
                 "BFT309",
                 $"eval_strategy is {_o.EvalStrategy.ToString().ToLowerInvariant()} but there is no validation data. Add a validation split or set eval_strategy: no.",
-                key: "hyperparameters.eval_strategy");
+                key: "loggings.eval_strategy");
         }
 
         ExampleValidator.Validate(train, _model, "train");

@@ -40,7 +40,7 @@ public class OptionsAndPrecisionTests
                 EarlyStoppingPatience = 0,
             }));
         Assert.Equal(
-            ["hyperparameters.batch_size", "hyperparameters.early_stopping_patience", "hyperparameters.save_steps"],
+            ["hyperparameters.batch_size", "loggings.early_stopping_patience", "loggings.save_steps"],
             ex.Errors.Select(e => e.Key!).Order());
     }
 
@@ -50,7 +50,7 @@ public class OptionsAndPrecisionTests
         using var dir = new TempDirectory();
         var ex = await Assert.ThrowsAsync<UserErrorException>(() =>
             TrainerHarness.Train(TrainerHarness.Options(dir.Path) with { EvalStrategy = IntervalStrategy.Epoch }, SyntheticTask.SingleLabel(16, 1)));
-        Assert.Equal("hyperparameters.eval_strategy", ex.Errors[0].Key);
+        Assert.Equal("loggings.eval_strategy", ex.Errors[0].Key);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public class OptionsAndPrecisionTests
         if (!torch.cuda.is_available())
         {
             var ex = Assert.Throws<UserErrorException>(() => DeviceResolver.Resolve(TrainingDevice.Cuda));
-            Assert.Equal("hyperparameters.device", ex.Errors[0].Key);
+            Assert.Equal("training.device", ex.Errors[0].Key);
         }
     }
 

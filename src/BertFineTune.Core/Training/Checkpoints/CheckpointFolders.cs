@@ -73,7 +73,7 @@ public static class CheckpointFolders
                 all.Count == 0
                     ? $"resume_from_checkpoint: latest found no whole checkpoint-<step> folder in {outputDir}. Train without resume first, or name a checkpoint folder."
                     : $"resume_from_checkpoint: latest found no checkpoint of the run that owns {outputDir} ({RunManifest.FileName} names run {owner}); {string.Join(", ", all.Select(Path.GetFileName))} belong to another run. Name a checkpoint folder to continue that run, or start afresh with --overwrite.",
-                key: "hyperparameters.resume_from_checkpoint");
+                key: "training.resume_from_checkpoint");
         }
 
         var full = Path.GetFullPath(resume);
@@ -82,7 +82,7 @@ public static class CheckpointFolders
             : throw new UserErrorException(
                 "BFT303",
                 $"resume_from_checkpoint: {full} is not a checkpoint folder (no {CheckpointFiles.TrainerState}). Use a checkpoint-<step> folder of an earlier run, or 'latest'.",
-                key: "hyperparameters.resume_from_checkpoint");
+                key: "training.resume_from_checkpoint");
     }
 
     /// <summary>

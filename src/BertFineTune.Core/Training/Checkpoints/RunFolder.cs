@@ -22,7 +22,7 @@ public static class RunFolder
             throw new UserErrorException(
                 "BFT320",
                 "--resume continues the run in the output folder and --overwrite deletes it; pass one of them.",
-                key: "hyperparameters.resume_from_checkpoint");
+                key: "training.resume_from_checkpoint");
         }
 
         if (resume is null)
@@ -34,7 +34,7 @@ public static class RunFolder
                     "BFT320",
                     $"{outputDir} already holds checkpoints of an earlier run ({Names(existing)}). Pass --resume to continue that run, "
                     + "or --overwrite to delete its checkpoints, model and reports and train afresh, or set another output_dir.",
-                    key: "hyperparameters.output_dir");
+                    key: "training.output_dir");
             }
 
             return;
@@ -50,7 +50,7 @@ public static class RunFolder
                 "BFT321",
                 $"The run in {outputDir} already finished at step {finished}; there is nothing to resume, and model/ and metrics.json stay as they are. "
                 + "Pass --overwrite (instead of --resume) to train again from scratch, or name an earlier checkpoint-<step> folder to redo the steps after it.",
-                key: "hyperparameters.resume_from_checkpoint");
+                key: "training.resume_from_checkpoint");
         }
 
         if (manifest is not null && runId is not null && manifest.RunId != runId
@@ -60,7 +60,7 @@ public static class RunFolder
                 "BFT320",
                 $"{checkpoint} belongs to another run than the one in {outputDir} ({Names(others)}); resuming it there would mix two runs. "
                 + "Resume it into an empty output_dir, or pass --overwrite without --resume to replace the run in this folder.",
-                key: "hyperparameters.output_dir");
+                key: "training.output_dir");
         }
     }
 
