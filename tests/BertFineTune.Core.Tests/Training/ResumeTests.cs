@@ -88,7 +88,7 @@ public class ResumeTests
 
         var error = Assert.Single(refused.Errors);
         Assert.Equal("BFT320", error.Code);
-        Assert.Equal("hyperparameters.output_dir", error.Key);
+        Assert.Equal("training.output_dir", error.Key);
         Assert.Contains("checkpoint-12", error.Message, StringComparison.Ordinal);
         Assert.Contains("--resume", error.Message, StringComparison.Ordinal);
         Assert.Contains("--overwrite", error.Message, StringComparison.Ordinal);
