@@ -118,39 +118,54 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     }
 }
 
-/// <summary><c>BertAttention</c>: <c>self</c> then <c>output</c>.</summary>
-public sealed class BertAttention : nn.Module<Tensor, AttentionBatch, Tensor>
+/// <summary>
+/// <c>BertAttention</c>'s module tree for any self-attention that takes <typeparamref name="TContext"/>: <c>self</c>, then
+/// <c>output</c> (dense, dropout, residual LayerNorm). DeBERTa-v2 has the same tree around its disentangled attention.
+/// </summary>
+public abstract class BertAttention<TContext> : nn.Module<Tensor, TContext, Tensor>
 {
-    private readonly BertSelfAttention self;
+    private readonly nn.Module<Tensor, TContext, Tensor> self;
     private readonly BertSelfOutput output;
 
-    public BertAttention(BertConfig config)
-        : base(nameof(BertAttention))
+    protected BertAttention(string name, nn.Module<Tensor, TContext, Tensor> selfAttention, int hiddenSize, double eps, double dropoutProb)
+        : base(name)
     {
-        self = new BertSelfAttention(config.HiddenSize, config.NumAttentionHeads, config.AttentionProbsDropoutProb);
-        output = new BertSelfOutput(config.HiddenSize, config.HiddenSize, config.LayerNormEps, config.HiddenDropoutProb);
+        self = selfAttention;
+        output = new BertSelfOutput(hiddenSize, hiddenSize, eps, dropoutProb);
         register_module(nameof(self), self);
         register_module(nameof(output), output);
     }
 
-    public override Tensor forward(Tensor hidden, AttentionBatch batch)
+    public override Tensor forward(Tensor hidden, TContext context)
     {
-        using var attended = self.forward(hidden, batch);
+        using var attended = self.forward(hidden, context);
         return output.forward(attended, hidden);
     }
 }
 
-/// <summary><c>BertIntermediate</c>: dense to <c>intermediate_size</c> and <c>hidden_act</c>.</summary>
+/// <summary><c>BertAttention</c>: <c>self</c> (<see cref="BertSelfAttention"/>) then <c>output</c>.</summary>
+public sealed class BertAttention(BertConfig config)
+    : BertAttention<AttentionBatch>(
+        nameof(BertAttention),
+        new BertSelfAttention(config.HiddenSize, config.NumAttentionHeads, config.AttentionProbsDropoutProb),
+        config.HiddenSize,
+        config.LayerNormEps,
+        config.HiddenDropoutProb);
+
+/// <summary>
+/// <c>BertIntermediate</c>: dense to <c>intermediate_size</c> and <c>hidden_act</c> (DeBERTa-v2's
+/// <c>DebertaV2Intermediate</c> is the same module, so it is built from sizes, not a BERT config).
+/// </summary>
 public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
 {
     private readonly MixedPrecisionLinear dense;
     private readonly Func<Tensor, Tensor> _activation;
 
-    public BertIntermediate(BertConfig config)
+    public BertIntermediate(int hiddenSize, int intermediateSize, Func<Tensor, Tensor> activation)
         : base(nameof(BertIntermediate))
     {
-        dense = new MixedPrecisionLinear(config.HiddenSize, config.IntermediateSize);
-        _activation = Activations.Resolve(config.HiddenAct, config.Json.File, "hidden_act");
+        dense = new MixedPrecisionLinear(hiddenSize, intermediateSize);
+        _activation = activation;
         register_module(nameof(dense), dense);
     }
 
@@ -172,7 +187,8 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>, IUnpaddedLaye
         : base(nameof(BertLayer))
     {
         attention = new BertAttention(config);
-        intermediate = new BertIntermediate(config);
+        intermediate = new BertIntermediate(
+            config.HiddenSize, config.IntermediateSize, Activations.Resolve(config.HiddenAct, config.Json.File, "hidden_act"));
         output = new BertSelfOutput(config.IntermediateSize, config.HiddenSize, config.LayerNormEps, config.HiddenDropoutProb);
         register_module(nameof(attention), attention);
         register_module(nameof(intermediate), intermediate);

@@ -254,61 +254,31 @@ public sealed class DisentangledSelfAttention : nn.Module<Tensor, DebertaV2Layer
     }
 }
 
-/// <summary><c>DebertaV2Attention</c>: <c>self</c> (disentangled) then <c>output</c> (dense, dropout, residual LayerNorm).</summary>
-public sealed class DebertaV2Attention : nn.Module<Tensor, DebertaV2LayerContext, Tensor>
-{
-    private readonly DisentangledSelfAttention self;
-    private readonly BertSelfOutput output;
+/// <summary><c>DebertaV2Attention</c>: <c>self</c> (disentangled) then <c>output</c> (dense, dropout, residual LayerNorm), as BERT's.</summary>
+public sealed class DebertaV2Attention(DebertaV2Config config)
+    : BertAttention<DebertaV2LayerContext>(
+        nameof(DebertaV2Attention),
+        new DisentangledSelfAttention(config),
+        config.HiddenSize,
+        config.LayerNormEps,
+        config.HiddenDropoutProb);
 
-    public DebertaV2Attention(DebertaV2Config config)
-        : base(nameof(DebertaV2Attention))
-    {
-        self = new DisentangledSelfAttention(config);
-        output = new BertSelfOutput(config.HiddenSize, config.HiddenSize, config.LayerNormEps, config.HiddenDropoutProb);
-        register_module(nameof(self), self);
-        register_module(nameof(output), output);
-    }
-
-    public override Tensor forward(Tensor hidden, DebertaV2LayerContext context)
-    {
-        using var attended = self.forward(hidden, context);
-        return output.forward(attended, hidden);
-    }
-}
-
-/// <summary><c>DebertaV2Intermediate</c>: dense to <c>intermediate_size</c> and <c>hidden_act</c>.</summary>
-public sealed class DebertaV2Intermediate : nn.Module<Tensor, Tensor>
-{
-    private readonly MixedPrecisionLinear dense;
-    private readonly Func<Tensor, Tensor> _activation;
-
-    public DebertaV2Intermediate(DebertaV2Config config)
-        : base(nameof(DebertaV2Intermediate))
-    {
-        dense = new MixedPrecisionLinear(config.HiddenSize, config.IntermediateSize);
-        _activation = Activations.Resolve(config.HiddenAct, config.Json.File, "hidden_act");
-        register_module(nameof(dense), dense);
-    }
-
-    public override Tensor forward(Tensor hidden)
-    {
-        using var projected = dense.forward(hidden);
-        return _activation(projected);
-    }
-}
-
-/// <summary><c>DebertaV2Layer</c>: attention, intermediate, output (post-norm, as BERT); runs on packed or padded states.</summary>
+/// <summary>
+/// <c>DebertaV2Layer</c>: attention, intermediate, output (post-norm, BERT's <see cref="BertIntermediate"/> and
+/// <see cref="BertSelfOutput"/> under the same names); runs on packed or padded states.
+/// </summary>
 public sealed class DebertaV2Layer : nn.Module<Tensor, DebertaV2LayerContext, Tensor>
 {
     private readonly DebertaV2Attention attention;
-    private readonly DebertaV2Intermediate intermediate;
+    private readonly BertIntermediate intermediate;
     private readonly BertSelfOutput output;
 
     public DebertaV2Layer(DebertaV2Config config)
         : base(nameof(DebertaV2Layer))
     {
         attention = new DebertaV2Attention(config);
-        intermediate = new DebertaV2Intermediate(config);
+        intermediate = new BertIntermediate(
+            config.HiddenSize, config.IntermediateSize, Activations.Resolve(config.HiddenAct, config.Json.File, "hidden_act"));
         output = new BertSelfOutput(config.IntermediateSize, config.HiddenSize, config.LayerNormEps, config.HiddenDropoutProb);
         register_module(nameof(attention), attention);
         register_module(nameof(intermediate), intermediate);
