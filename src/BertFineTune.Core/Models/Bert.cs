@@ -11,8 +11,11 @@ using static TorchSharp.torch;
 
 namespace BertFineTune.Models;
 
-/// <summary><c>BertEmbeddings</c>: word + absolute position + token type, then LayerNorm and dropout.</summary>
-public sealed class BertEmbeddings : nn.Module<ModelInputs, Tensor>
+/// <summary>
+/// <c>BertEmbeddings</c>: word + absolute position + token type, then LayerNorm and dropout, at <c>hidden_size</c>
+/// (ELECTRA's embeddings are this module at <c>embedding_size</c>).
+/// </summary>
+public class BertEmbeddings : nn.Module<ModelInputs, Tensor>
 {
     private readonly Embedding word_embeddings;
     private readonly Embedding position_embeddings;
@@ -21,12 +24,20 @@ public sealed class BertEmbeddings : nn.Module<ModelInputs, Tensor>
     private readonly Dropout dropout;
 
     public BertEmbeddings(BertConfig config)
-        : base(nameof(BertEmbeddings))
+        : this(nameof(BertEmbeddings), config, config.HiddenSize)
     {
-        word_embeddings = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: config.PadTokenId);
-        position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
-        token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
-        LayerNorm = new HfLayerNorm(config.HiddenSize, config.LayerNormEps);
+    }
+
+    /// <param name="name">The module's name.</param>
+    /// <param name="config">Vocabulary, positions, token types, LayerNorm epsilon and dropout.</param>
+    /// <param name="width">The width of every embedding and of the LayerNorm.</param>
+    protected BertEmbeddings(string name, BertConfig config, int width)
+        : base(name)
+    {
+        word_embeddings = nn.Embedding(config.VocabSize, width, padding_idx: config.PadTokenId);
+        position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, width);
+        token_type_embeddings = nn.Embedding(config.TypeVocabSize, width);
+        LayerNorm = new HfLayerNorm(width, config.LayerNormEps);
         dropout = nn.Dropout(config.HiddenDropoutProb);
         register_module(nameof(word_embeddings), word_embeddings);
         register_module(nameof(position_embeddings), position_embeddings);

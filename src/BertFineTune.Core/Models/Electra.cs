@@ -12,48 +12,8 @@ namespace BertFineTune.Models;
 /// <c>ElectraEmbeddings</c>: BERT's word + absolute position + token type sum and LayerNorm, at <c>embedding_size</c>
 /// (not <c>hidden_size</c>).
 /// </summary>
-public sealed class ElectraEmbeddings : nn.Module<ModelInputs, Tensor>
-{
-    private readonly Embedding word_embeddings;
-    private readonly Embedding position_embeddings;
-    private readonly Embedding token_type_embeddings;
-    private readonly HfLayerNorm LayerNorm;
-    private readonly Dropout dropout;
-
-    public ElectraEmbeddings(ElectraConfig config)
-        : base(nameof(ElectraEmbeddings))
-    {
-        word_embeddings = nn.Embedding(config.VocabSize, config.EmbeddingSize, padding_idx: config.PadTokenId);
-        position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.EmbeddingSize);
-        token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.EmbeddingSize);
-        LayerNorm = new HfLayerNorm(config.EmbeddingSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
-        register_module(nameof(word_embeddings), word_embeddings);
-        register_module(nameof(position_embeddings), position_embeddings);
-        register_module(nameof(token_type_embeddings), token_type_embeddings);
-        register_module(nameof(LayerNorm), LayerNorm);
-        register_module(nameof(dropout), dropout);
-    }
-
-    public override Tensor forward(ModelInputs inputs) => forward(inputs, null);
-
-    /// <summary>Padded <c>[batch, seq, embedding]</c>, or <c>[tokens, embedding]</c> for the real tokens of <paramref name="packing"/>.</summary>
-    public Tensor forward(ModelInputs inputs, PackedSequences? packing)
-    {
-        using var scope = torch.NewDisposeScope();
-        var ids = inputs.InputIds;
-        var positions = torch.arange(ids.shape[1], dtype: ScalarType.Int64, device: ids.device).unsqueeze(0);
-        var types = inputs.TokenTypeIds ?? torch.zeros_like(ids);
-        if (packing is not null)
-        {
-            // Each token keeps its padded column as its position.
-            (ids, types, positions) = (packing.Pack(ids), packing.Pack(types), packing.Pack(positions.expand_as(inputs.InputIds)));
-        }
-
-        var sum = word_embeddings.forward(ids) + token_type_embeddings.forward(types) + position_embeddings.forward(positions);
-        return dropout.forward(LayerNorm.forward(sum)).MoveToOuterDisposeScope();
-    }
-}
+public sealed class ElectraEmbeddings(ElectraConfig config)
+    : BertEmbeddings(nameof(ElectraEmbeddings), config.Encoder, config.EmbeddingSize);
 
 /// <summary>
 /// <c>ElectraModel</c>: embeddings, <c>embeddings_project</c> (only when <c>embedding_size ≠ hidden_size</c>) and BERT's
@@ -105,39 +65,13 @@ public sealed class ElectraModel : nn.Module<ModelInputs, Tensor>
 /// <c>ElectraClassificationHead</c>: first token, dropout, dense, GELU, dropout, out_proj. The GELU is fixed (exact erf
 /// form) whatever <c>hidden_act</c> says, as in transformers.
 /// </summary>
-public sealed class ElectraClassificationHead : nn.Module<Tensor, Tensor>
-{
-    private readonly MixedPrecisionLinear dense;
-    private readonly Dropout dropout;
-    private readonly MixedPrecisionLinear out_proj;
-
-    public ElectraClassificationHead(ElectraConfig config)
-        : base(nameof(ElectraClassificationHead))
-    {
-        dense = new MixedPrecisionLinear(config.HiddenSize, config.HiddenSize);
-        dropout = nn.Dropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
-        out_proj = new MixedPrecisionLinear(config.HiddenSize, config.Labels.Count);
-        register_module(nameof(dense), dense);
-        register_module(nameof(dropout), dropout);
-        register_module(nameof(out_proj), out_proj);
-    }
-
-    /// <summary>Classifies <c>[batch, seq, hidden]</c> features by their first token (HF's <c>features[:, 0, :]</c>).</summary>
-    public override Tensor forward(Tensor features)
-    {
-        using var first = features.select(1, 0);
-        return ClassifyFirstTokens(first);
-    }
-
-    /// <summary>Classifies the first tokens <c>[batch, hidden]</c> (from padded or packed states).</summary>
-    public Tensor ClassifyFirstTokens(Tensor firstTokens)
-    {
-        using var scope = torch.NewDisposeScope();
-        var x = dropout.forward(firstTokens);
-        x = dropout.forward(nn.functional.gelu(dense.forward(x)));
-        return out_proj.forward(x).MoveToOuterDisposeScope();
-    }
-}
+public sealed class ElectraClassificationHead(ElectraConfig config)
+    : FirstTokenClassificationHead(
+        nameof(ElectraClassificationHead),
+        config.HiddenSize,
+        config.Labels.Count,
+        config.ClassifierDropout ?? config.HiddenDropoutProb,
+        x => nn.functional.gelu(x));
 
 /// <summary><c>ElectraForSequenceClassification</c>: <c>electra</c> (the discriminator) and <c>classifier</c>.</summary>
 public sealed class ElectraForSequenceClassification : HfSequenceClassifier

@@ -93,39 +93,13 @@ public sealed class RobertaModel : nn.Module<ModelInputs, Tensor>
 }
 
 /// <summary><c>RobertaClassificationHead</c>: first token, dropout, dense, tanh, dropout, out_proj.</summary>
-public sealed class RobertaClassificationHead : nn.Module<Tensor, Tensor>
-{
-    private readonly MixedPrecisionLinear dense;
-    private readonly Dropout dropout;
-    private readonly MixedPrecisionLinear out_proj;
-
-    public RobertaClassificationHead(BertConfig config)
-        : base(nameof(RobertaClassificationHead))
-    {
-        dense = new MixedPrecisionLinear(config.HiddenSize, config.HiddenSize);
-        dropout = nn.Dropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
-        out_proj = new MixedPrecisionLinear(config.HiddenSize, config.Labels.Count);
-        register_module(nameof(dense), dense);
-        register_module(nameof(dropout), dropout);
-        register_module(nameof(out_proj), out_proj);
-    }
-
-    /// <summary>Classifies <c>[batch, seq, hidden]</c> features by their first token (HF's <c>features[:, 0, :]</c>).</summary>
-    public override Tensor forward(Tensor features)
-    {
-        using var first = features.select(1, 0);
-        return ClassifyFirstTokens(first);
-    }
-
-    /// <summary>Classifies the first tokens <c>[batch, hidden]</c> (from padded or packed states).</summary>
-    public Tensor ClassifyFirstTokens(Tensor firstTokens)
-    {
-        using var scope = torch.NewDisposeScope();
-        var x = dropout.forward(firstTokens);
-        x = dropout.forward(dense.forward(x).tanh());
-        return out_proj.forward(x).MoveToOuterDisposeScope();
-    }
-}
+public sealed class RobertaClassificationHead(BertConfig config)
+    : FirstTokenClassificationHead(
+        nameof(RobertaClassificationHead),
+        config.HiddenSize,
+        config.Labels.Count,
+        config.ClassifierDropout ?? config.HiddenDropoutProb,
+        x => x.tanh());
 
 /// <summary><c>RobertaForSequenceClassification</c> (also XLM-RoBERTa, model_type <c>xlm-roberta</c>).</summary>
 public sealed class RobertaForSequenceClassification : HfSequenceClassifier
