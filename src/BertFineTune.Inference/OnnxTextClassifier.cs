@@ -226,15 +226,7 @@ public sealed class OnnxTextClassifier : IDisposable
     {
         lock (_tokenizerLock)
         {
-            var encodings = new TokenizedText[texts.Count];
-            for (var i = 0; i < texts.Count; i++)
-            {
-                var text = texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts));
-                var pair = pairs?[i] is { Length: > 0 } second ? second : null;
-                encodings[i] = _tokenizer.Encode(text, pair, MaxLength);
-            }
-
-            return encodings;
+            return TextBatchEncoder.Encode(_tokenizer, texts, pairs, MaxLength);
         }
     }
 

@@ -273,15 +273,7 @@ public sealed class TextClassifier : IDisposable
     {
         lock (tokenizerLock)
         {
-            var encodings = new TokenizedText[texts.Count];
-            for (var i = 0; i < texts.Count; i++)
-            {
-                var text = texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts));
-                var pair = pairs?[i] is { Length: > 0 } second ? second : null;
-                encodings[i] = tokenizer.Encode(text, pair, MaxLength);
-            }
-
-            return encodings;
+            return TextBatchEncoder.Encode(tokenizer, texts, pairs, MaxLength);
         }
     }
 
