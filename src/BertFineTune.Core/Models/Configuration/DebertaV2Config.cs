@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -7,20 +8,27 @@ namespace BertFineTune.Models.Configuration;
 /// <c>config.json</c> of DeBERTa-v2 and DeBERTa-v3 (<c>model_type: deberta-v2</c>), with transformers' defaults for
 /// every field a file leaves out.
 /// </summary>
-public sealed record DebertaV2Config : PretrainedModelConfig
+public sealed record DebertaV2Config : TransformerEncoderConfig
 {
-    public required int IntermediateSize { get; init; }
-
-    public required string HiddenAct { get; init; }
-
-    public required double HiddenDropoutProb { get; init; }
-
-    public required double AttentionProbsDropoutProb { get; init; }
-
-    /// <summary><c>type_vocab_size</c>; 0 (DeBERTa-v3) means no token-type embeddings.</summary>
-    public required int TypeVocabSize { get; init; }
-
-    public required double LayerNormEps { get; init; }
+    [SetsRequiredMembers]
+    private DebertaV2Config(ConfigJson json, (IReadOnlyList<string>, ProblemType?) classification)
+        : base(json, "deberta-v2", classification, new(1536, 24, 24, 6144, 0, 1e-7, 0))
+    {
+        var hidden = HiddenSize;
+        var maxRelative = json.Int("max_relative_positions", -1);
+        EmbeddingSize = json.Int("embedding_size", hidden);
+        PositionBiasedInput = json.Bool("position_biased_input", true);
+        RelativeAttention = json.Bool("relative_attention", false);
+        MaxRelativePositions = maxRelative < 1 ? MaxPositionEmbeddings : maxRelative;
+        PositionBuckets = json.Int("position_buckets", -1);
+        PosAttType = ReadPosAttType(json);
+        ShareAttKey = json.Bool("share_att_key", false);
+        NormRelEmbeddings = json.String("norm_rel_ebd", "none").ToLowerInvariant().Split('|').Select(s => s.Trim()).Contains("layer_norm");
+        PoolerHiddenSize = json.Int("pooler_hidden_size", hidden);
+        PoolerHiddenAct = json.String("pooler_hidden_act", "gelu");
+        PoolerDropout = json.Double("pooler_dropout", 0.0);
+        ClsDropout = json.Double("cls_dropout");
+    }
 
     /// <summary><c>embedding_size</c>; when it differs from <c>hidden_size</c>, <c>embed_proj</c> maps it (no bias).</summary>
     public required int EmbeddingSize { get; init; }
@@ -51,7 +59,7 @@ public sealed record DebertaV2Config : PretrainedModelConfig
 
     public required double PoolerDropout { get; init; }
 
-    /// <summary><c>cls_dropout</c>; null means <see cref="HiddenDropoutProb"/>.</summary>
+    /// <summary><c>cls_dropout</c>; null means <see cref="TransformerEncoderConfig.HiddenDropoutProb"/>.</summary>
     public double? ClsDropout { get; init; }
 
     public bool HasC2P => PosAttType.Contains("c2p");
@@ -63,60 +71,26 @@ public sealed record DebertaV2Config : PretrainedModelConfig
 
     public static DebertaV2Config Parse(ConfigJson json)
     {
-        var (labels, problem) = ReadClassification(json);
+        var classification = ReadClassification(json);
         if (json.Int("conv_kernel_size", 0) > 0)
         {
             throw json.Invalid("conv_kernel_size", "is set; DeBERTa-v2's convolution layer (deberta-v2-xlarge/-xxlarge) is not supported, DeBERTa-v3 models have none");
         }
 
         var hidden = json.Int("hidden_size", 1536);
-        var maxPositions = json.Int("max_position_embeddings", 512);
-        var maxRelative = json.Int("max_relative_positions", -1);
         var heads = json.Int("num_attention_heads", 24);
         if (json.Int("attention_head_size") is int headSize && headSize * heads != hidden)
         {
             throw json.Invalid("attention_head_size", $"({headSize}) times num_attention_heads ({heads}) must equal hidden_size ({hidden})");
         }
 
-        var posAttType = ReadPosAttType(json);
-        var unknown = posAttType.Where(t => t is not ("c2p" or "p2c")).ToList();
+        var unknown = ReadPosAttType(json).Where(t => t is not ("c2p" or "p2c")).ToList();
         if (unknown.Count > 0)
         {
             throw json.Invalid("pos_att_type", $"has '{string.Join("', '", unknown)}'; supported: c2p, p2c");
         }
 
-        var config = new DebertaV2Config
-        {
-            Json = json,
-            ModelType = "deberta-v2",
-            Labels = labels,
-            ProblemType = problem,
-            HiddenSize = hidden,
-            NumHiddenLayers = json.Int("num_hidden_layers", 24),
-            NumAttentionHeads = heads,
-            VocabSize = json.RequiredInt("vocab_size"),
-            MaxPositionEmbeddings = maxPositions,
-            PadTokenId = json.Int("pad_token_id", 0),
-            InitializerRange = json.Double("initializer_range", 0.02),
-            IntermediateSize = json.Int("intermediate_size", 6144),
-            HiddenAct = json.String("hidden_act", "gelu"),
-            HiddenDropoutProb = json.Double("hidden_dropout_prob", 0.1),
-            AttentionProbsDropoutProb = json.Double("attention_probs_dropout_prob", 0.1),
-            TypeVocabSize = json.Int("type_vocab_size", 0),
-            LayerNormEps = json.Double("layer_norm_eps", 1e-7),
-            EmbeddingSize = json.Int("embedding_size", hidden),
-            PositionBiasedInput = json.Bool("position_biased_input", true),
-            RelativeAttention = json.Bool("relative_attention", false),
-            MaxRelativePositions = maxRelative < 1 ? maxPositions : maxRelative,
-            PositionBuckets = json.Int("position_buckets", -1),
-            PosAttType = posAttType,
-            ShareAttKey = json.Bool("share_att_key", false),
-            NormRelEmbeddings = json.String("norm_rel_ebd", "none").ToLowerInvariant().Split('|').Select(s => s.Trim()).Contains("layer_norm"),
-            PoolerHiddenSize = json.Int("pooler_hidden_size", hidden),
-            PoolerHiddenAct = json.String("pooler_hidden_act", "gelu"),
-            PoolerDropout = json.Double("pooler_dropout", 0.0),
-            ClsDropout = json.Double("cls_dropout"),
-        };
+        var config = new DebertaV2Config(json, classification);
         ConfigChecks.Divisible(config);
         if (config.PoolerHiddenSize != hidden)
         {
