@@ -52,6 +52,18 @@ public class BertEmbeddings : nn.Module<ModelInputs, Tensor>
     public Tensor forward(ModelInputs inputs, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
+        var (ids, types, positions) = AbsolutePositionInputs(inputs, packing);
+        var sum = word_embeddings.forward(ids) + token_type_embeddings.forward(types) + position_embeddings.forward(positions);
+        return dropout.forward(LayerNorm.forward(sum)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Token ids, token types (zeros when absent) and absolute positions <c>0 … seq-1</c>, packed with
+    /// <paramref name="packing"/> when given (DeBERTa-v2's embeddings read the same). The tensors belong to the caller's
+    /// dispose scope.
+    /// </summary>
+    internal static (Tensor Ids, Tensor Types, Tensor Positions) AbsolutePositionInputs(ModelInputs inputs, PackedSequences? packing)
+    {
         var ids = inputs.InputIds;
         var positions = torch.arange(ids.shape[1], dtype: ScalarType.Int64, device: ids.device).unsqueeze(0);
         var types = inputs.TokenTypeIds ?? torch.zeros_like(ids);
@@ -61,8 +73,7 @@ public class BertEmbeddings : nn.Module<ModelInputs, Tensor>
             (ids, types, positions) = (packing.Pack(ids), packing.Pack(types), packing.Pack(positions.expand_as(inputs.InputIds)));
         }
 
-        var sum = word_embeddings.forward(ids) + token_type_embeddings.forward(types) + position_embeddings.forward(positions);
-        return dropout.forward(LayerNorm.forward(sum)).MoveToOuterDisposeScope();
+        return (ids, types, positions);
     }
 }
 

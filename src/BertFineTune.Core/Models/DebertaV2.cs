@@ -57,15 +57,7 @@ public sealed class DebertaV2Embeddings : nn.Module<ModelInputs, Tensor>
     public Tensor forward(ModelInputs inputs, PackedSequences? packing)
     {
         using var scope = torch.NewDisposeScope();
-        var ids = inputs.InputIds;
-        var positions = torch.arange(ids.shape[1], dtype: ScalarType.Int64, device: ids.device).unsqueeze(0);
-        var types = inputs.TokenTypeIds ?? torch.zeros_like(ids);
-        if (packing is not null)
-        {
-            // Each token keeps its padded column as its position.
-            (ids, types, positions) = (packing.Pack(ids), packing.Pack(types), packing.Pack(positions.expand_as(inputs.InputIds)));
-        }
-
+        var (ids, types, positions) = BertEmbeddings.AbsolutePositionInputs(inputs, packing);
         var embeddings = word_embeddings.forward(ids);
         if (position_embeddings is not null)
         {
