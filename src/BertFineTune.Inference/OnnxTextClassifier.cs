@@ -100,22 +100,7 @@ public sealed class OnnxTextClassifier : IDisposable
         }
 
         var encodings = Tokenize(texts, pairs);
-        var results = new float[texts.Count][];
-        var done = 0;
-        foreach (var group in LengthSortedBatches.Plan([.. encodings.Select(e => e.Length)], Options.BatchSize))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var logits = Run([.. group.Select(i => encodings[i])]);
-            for (var row = 0; row < group.Length; row++)
-            {
-                results[group[row]] = logits[row];
-            }
-
-            done += group.Length;
-            progress?.Report(new InferenceProgress(done, texts.Count));
-        }
-
-        return results;
+        return LengthSortedBatches.Classify(encodings, Options.BatchSize, Run, progress, cancellationToken);
     }
 
     public void Dispose()

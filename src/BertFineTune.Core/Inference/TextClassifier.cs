@@ -233,22 +233,7 @@ public sealed class TextClassifier : IDisposable
         }
 
         var encodings = Tokenize(texts, pairs);
-        var results = new float[texts.Count][];
-        var done = 0;
-        foreach (var group in LengthSortedBatches.Plan(encodings.Select(e => e.Length).ToArray(), options.BatchSize))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var logits = Forward(group.Select(i => encodings[i]).ToArray());
-            for (var row = 0; row < group.Length; row++)
-            {
-                results[group[row]] = logits[row];
-            }
-
-            done += group.Length;
-            progress?.Report(new InferenceProgress(done, texts.Count));
-        }
-
-        return results;
+        return LengthSortedBatches.Classify(encodings, options.BatchSize, Forward, progress, cancellationToken);
     }
 
     public void Dispose()
