@@ -410,20 +410,12 @@ public sealed class BertForSequenceClassification : HfSequenceClassifier
 
     public override bool SupportsUnpadded => true;
 
-    public override Tensor ForwardHidden(ModelInputs inputs)
-    {
-        using var scope = torch.NewDisposeScope();
-        var packing = PackFor(inputs);
-        var hidden = bert.Encode(inputs, packing);
-        return (packing?.Unpack(hidden) ?? hidden).MoveToOuterDisposeScope();
-    }
+    public override Tensor ForwardHidden(ModelInputs inputs) => PaddedHidden(inputs, bert.Encode);
 
     public override Tensor forward(ModelInputs inputs)
     {
         using var scope = torch.NewDisposeScope();
-        var packing = PackFor(inputs);
-        var hidden = bert.Encode(inputs, packing);
-        var pooled = bert.PoolFirstTokens(packing?.FirstTokenStates(hidden) ?? hidden.select(1, 0));
+        var pooled = bert.PoolFirstTokens(FirstTokenHidden(inputs, bert.Encode));
         return Logits(classifier.forward(dropout.forward(pooled))).MoveToOuterDisposeScope();
     }
 }

@@ -449,20 +449,12 @@ public sealed class DebertaV2ForSequenceClassification : HfSequenceClassifier
 
     public override bool SupportsUnpadded => true;
 
-    public override Tensor ForwardHidden(ModelInputs inputs)
-    {
-        using var scope = torch.NewDisposeScope();
-        var packing = PackFor(inputs);
-        var hidden = deberta.Encode(inputs, packing);
-        return (packing?.Unpack(hidden) ?? hidden).MoveToOuterDisposeScope();
-    }
+    public override Tensor ForwardHidden(ModelInputs inputs) => PaddedHidden(inputs, deberta.Encode);
 
     public override Tensor forward(ModelInputs inputs)
     {
         using var scope = torch.NewDisposeScope();
-        var packing = PackFor(inputs);
-        var hidden = deberta.Encode(inputs, packing);
-        var pooled = pooler.PoolFirstTokens(packing?.FirstTokenStates(hidden) ?? hidden.select(1, 0));
+        var pooled = pooler.PoolFirstTokens(FirstTokenHidden(inputs, deberta.Encode));
         return Logits(classifier.forward(dropout.forward(pooled))).MoveToOuterDisposeScope();
     }
 }

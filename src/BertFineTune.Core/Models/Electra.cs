@@ -107,20 +107,11 @@ public sealed class ElectraForSequenceClassification : HfSequenceClassifier
 
     public override bool SupportsUnpadded => true;
 
-    public override Tensor ForwardHidden(ModelInputs inputs)
-    {
-        using var scope = torch.NewDisposeScope();
-        var packing = PackFor(inputs);
-        var hidden = electra.Encode(inputs, packing);
-        return (packing?.Unpack(hidden) ?? hidden).MoveToOuterDisposeScope();
-    }
+    public override Tensor ForwardHidden(ModelInputs inputs) => PaddedHidden(inputs, electra.Encode);
 
     public override Tensor forward(ModelInputs inputs)
     {
         using var scope = torch.NewDisposeScope();
-        var packing = PackFor(inputs);
-        var hidden = electra.Encode(inputs, packing);
-        var first = packing?.FirstTokenStates(hidden) ?? hidden.select(1, 0);
-        return Logits(classifier.ClassifyFirstTokens(first)).MoveToOuterDisposeScope();
+        return Logits(classifier.ClassifyFirstTokens(FirstTokenHidden(inputs, electra.Encode))).MoveToOuterDisposeScope();
     }
 }

@@ -67,6 +67,29 @@ public abstract class HfSequenceClassifier : SequenceClassificationModel, ICheck
     protected PackedSequences? PackFor(ModelInputs inputs) =>
         Unpadded && SupportsUnpadded ? PackedSequences.TryCreate(inputs.AttentionMask) : null;
 
+    /// <summary>
+    /// <see cref="SequenceClassificationModel.ForwardHidden"/> for a base model whose <paramref name="encode"/> runs packed
+    /// (when <see cref="PackFor"/> packs this batch) or padded: the last hidden state, always padded <c>[batch, seq, hidden]</c>.
+    /// </summary>
+    protected Tensor PaddedHidden(ModelInputs inputs, Func<ModelInputs, PackedSequences?, Tensor> encode)
+    {
+        using var scope = torch.NewDisposeScope();
+        var packing = PackFor(inputs);
+        var hidden = encode(inputs, packing);
+        return (packing?.Unpack(hidden) ?? hidden).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The first token's last hidden state <c>[batch, hidden]</c> of each sequence, from <paramref name="encode"/> run packed
+    /// or padded as <see cref="PackFor"/> says. The tensors belong to the caller's dispose scope.
+    /// </summary>
+    protected Tensor FirstTokenHidden(ModelInputs inputs, Func<ModelInputs, PackedSequences?, Tensor> encode)
+    {
+        var packing = PackFor(inputs);
+        var hidden = encode(inputs, packing);
+        return packing?.FirstTokenStates(hidden) ?? hidden.select(1, 0);
+    }
+
     /// <summary>The head's output as fp32 logits (a bf16 classifier layer returns bf16).</summary>
     protected static Tensor Logits(Tensor output) => output.dtype == ScalarType.Float32 ? output : output.to(ScalarType.Float32);
 

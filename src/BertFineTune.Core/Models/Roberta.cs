@@ -137,20 +137,11 @@ public sealed class RobertaForSequenceClassification : HfSequenceClassifier
 
     public override bool SupportsUnpadded => true;
 
-    public override Tensor ForwardHidden(ModelInputs inputs)
-    {
-        using var scope = torch.NewDisposeScope();
-        var packing = PackFor(inputs);
-        var hidden = roberta.Encode(inputs, packing);
-        return (packing?.Unpack(hidden) ?? hidden).MoveToOuterDisposeScope();
-    }
+    public override Tensor ForwardHidden(ModelInputs inputs) => PaddedHidden(inputs, roberta.Encode);
 
     public override Tensor forward(ModelInputs inputs)
     {
         using var scope = torch.NewDisposeScope();
-        var packing = PackFor(inputs);
-        var hidden = roberta.Encode(inputs, packing);
-        var first = packing?.FirstTokenStates(hidden) ?? hidden.select(1, 0);
-        return Logits(classifier.ClassifyFirstTokens(first)).MoveToOuterDisposeScope();
+        return Logits(classifier.ClassifyFirstTokens(FirstTokenHidden(inputs, roberta.Encode))).MoveToOuterDisposeScope();
     }
 }
