@@ -198,17 +198,21 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary><c>BertLayer</c>: attention, intermediate, output (post-norm); runs on packed or padded states.</summary>
-public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>, IUnpaddedLayer
+/// <summary>
+/// <c>BertLayer</c>'s module tree around any attention that takes <typeparamref name="TContext"/>: <c>attention</c>,
+/// <c>intermediate</c>, <c>output</c> (post-norm). DeBERTa-v2's layer is the same tree; <typeparamref name="TInput"/> is
+/// what the layer's own forward takes (BERT's encoder hands it the additive mask).
+/// </summary>
+public abstract class BertLayer<TInput, TContext> : nn.Module<Tensor, TInput, Tensor>
 {
-    private readonly BertAttention attention;
+    private readonly nn.Module<Tensor, TContext, Tensor> attention;
     private readonly BertIntermediate intermediate;
     private readonly BertSelfOutput output;
 
-    public BertLayer(BertConfig config)
-        : base(nameof(BertLayer))
+    protected BertLayer(string name, nn.Module<Tensor, TContext, Tensor> attentionModule, TransformerEncoderConfig config)
+        : base(name)
     {
-        attention = new BertAttention(config);
+        attention = attentionModule;
         intermediate = new BertIntermediate(
             config.HiddenSize, config.IntermediateSize, Activations.Resolve(config.HiddenAct, config.Json.File, "hidden_act"));
         output = new BertSelfOutput(config.IntermediateSize, config.HiddenSize, config.LayerNormEps, config.HiddenDropoutProb);
@@ -217,14 +221,22 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>, IUnpaddedLaye
         register_module(nameof(output), output);
     }
 
-    public override Tensor forward(Tensor hidden, Tensor additiveMask) => forward(hidden, new AttentionBatch(additiveMask));
-
-    public Tensor forward(Tensor hidden, AttentionBatch batch)
+    /// <summary>Attention, then intermediate and output with the residual; on packed or padded states.</summary>
+    protected Tensor ForwardLayer(Tensor hidden, TContext context)
     {
         using var scope = torch.NewDisposeScope();
-        var attended = attention.forward(hidden, batch);
+        var attended = attention.forward(hidden, context);
         return output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
     }
+}
+
+/// <summary><c>BertLayer</c>: attention, intermediate, output (post-norm); runs on packed or padded states.</summary>
+public sealed class BertLayer(BertConfig config)
+    : BertLayer<Tensor, AttentionBatch>(nameof(BertLayer), new BertAttention(config), config), IUnpaddedLayer
+{
+    public override Tensor forward(Tensor hidden, Tensor additiveMask) => forward(hidden, new AttentionBatch(additiveMask));
+
+    public Tensor forward(Tensor hidden, AttentionBatch batch) => ForwardLayer(hidden, batch);
 }
 
 /// <summary><c>BertEncoder</c>: the stack <c>layer.0 … layer.N-1</c> (RoBERTa's encoder is the same module tree).</summary>

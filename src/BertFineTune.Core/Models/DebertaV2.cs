@@ -259,30 +259,10 @@ public sealed class DebertaV2Attention(DebertaV2Config config)
 /// <c>DebertaV2Layer</c>: attention, intermediate, output (post-norm, BERT's <see cref="BertIntermediate"/> and
 /// <see cref="BertSelfOutput"/> under the same names); runs on packed or padded states.
 /// </summary>
-public sealed class DebertaV2Layer : nn.Module<Tensor, DebertaV2LayerContext, Tensor>
+public sealed class DebertaV2Layer(DebertaV2Config config)
+    : BertLayer<DebertaV2LayerContext, DebertaV2LayerContext>(nameof(DebertaV2Layer), new DebertaV2Attention(config), config)
 {
-    private readonly DebertaV2Attention attention;
-    private readonly BertIntermediate intermediate;
-    private readonly BertSelfOutput output;
-
-    public DebertaV2Layer(DebertaV2Config config)
-        : base(nameof(DebertaV2Layer))
-    {
-        attention = new DebertaV2Attention(config);
-        intermediate = new BertIntermediate(
-            config.HiddenSize, config.IntermediateSize, Activations.Resolve(config.HiddenAct, config.Json.File, "hidden_act"));
-        output = new BertSelfOutput(config.IntermediateSize, config.HiddenSize, config.LayerNormEps, config.HiddenDropoutProb);
-        register_module(nameof(attention), attention);
-        register_module(nameof(intermediate), intermediate);
-        register_module(nameof(output), output);
-    }
-
-    public override Tensor forward(Tensor hidden, DebertaV2LayerContext context)
-    {
-        using var scope = torch.NewDisposeScope();
-        var attended = attention.forward(hidden, context);
-        return output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
-    }
+    public override Tensor forward(Tensor hidden, DebertaV2LayerContext context) => ForwardLayer(hidden, context);
 }
 
 /// <summary>
