@@ -4,7 +4,7 @@ namespace BertFineTune.Integration.Tests.Support;
 
 /// <summary>
 /// One local folder feed for the whole test run: bertft (pointer + RID packages), BertFineTune.MSBuild,
-/// BertFineTune.Templates, BertFineTune.Inference and BertFineTune.Text, packed from this checkout — or taken from <c>$BERTFT_TEST_FEED</c> when the Cake CI target
+/// BertFineTune.Templates, BertFineTune.Core, BertFineTune.Inference and BertFineTune.Text, packed from this checkout — or taken from <c>$BERTFT_TEST_FEED</c> when the Cake CI target
 /// has packed them already. Children get a private NuGet cache, so the user's cache never holds test packages and a
 /// repacked 0.1.0 is never shadowed by a stale one.
 /// </summary>
@@ -54,7 +54,7 @@ public sealed class PackedFeed : IAsyncLifetime
         }
         else
         {
-            foreach (var project in new[] { "src/BertFineTune.Cli", "src/BertFineTune.MSBuild", "templates/BertFineTune.Templates", "src/BertFineTune.Text", "src/BertFineTune.Inference" })
+            foreach (var project in new[] { "src/BertFineTune.Cli", "src/BertFineTune.MSBuild", "templates/BertFineTune.Templates", "src/BertFineTune.Text", "src/BertFineTune.Inference", "src/BertFineTune.Core" })
             {
                 var pack = await ChildProcess.DotnetAsync(RepoPaths.Root, Environment, "pack", project, "-c", "Release", "-o", Feed, "-v:q", "-nologo");
                 Assert.True(pack.ExitCode == 0, pack.ToString());
