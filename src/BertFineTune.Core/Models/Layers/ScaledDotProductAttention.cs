@@ -73,6 +73,9 @@ public static class ScaledDotProductAttention
         long start = 0;
         for (var row = 0; row < lengths.Length; row++)
         {
+            // One scope per text: its views, rotated q/k and mask slice go as soon as its context is out (autograd keeps
+            // what backward needs by itself).
+            using var iteration = torch.NewDisposeScope();
             var n = lengths[row];
             var split = qkv.narrow(0, start, n).view(1, n, 3, heads, -1).permute(2, 0, 3, 1, 4);
             Tensor query = split[0], key = split[1], value = split[2];
@@ -85,7 +88,7 @@ public static class ScaledDotProductAttention
             var mask = batch.AdditiveMask.narrow(0, row, 1).narrow(-1, 0, n);
             mask = mask.shape[2] == 1 ? mask : mask.narrow(2, 0, n);
             var context = Compute(query, key, value, mask, dropout, training, implementation);
-            outputs[row] = context.transpose(1, 2).reshape(n, -1);
+            outputs[row] = context.transpose(1, 2).reshape(n, -1).MoveToOuterDisposeScope();
             start += n;
         }
 
