@@ -1,15 +1,14 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using BertFineTune.Inference;
 using BertFineTune.Native;
+using BertFineTune.Serve.Tests.Support;
 using BertFineTune.Tests.Support;
 
 namespace BertFineTune.Serve.Tests;
 
 /// <summary><c>bertft serve</c> as a user runs it: a real process on loopback serving a fixture model folder.</summary>
-public partial class ServeProcessTests
+public class ServeProcessTests
 {
     [Theory]
     [InlineData("tiny-bert")]
@@ -19,157 +18,79 @@ public partial class ServeProcessTests
     public async Task Serves_a_model_folder_and_stops_gracefully_on_sigterm(string fixture)
     {
         var model = Path.Combine(RepoPaths.Fixture(fixture), "model");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "bertft.dll"), "serve", "--model", model, "--urls", "http://127.0.0.1:0" })
+        using var server = ServeProcess.Start(model);
+        using var client = new HttpClient { BaseAddress = await server.AddressAsync() };
+        string[] texts = ["Hello World! This is a TEST of the Tokenizer.", "Visit https://example.com/path?q=1&lang=en for details."];
+        using var response = await client.PostAsJsonAsync("/v1/classify", new { texts });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        using var classifier = TextClassifier.Load(model, new TextClassifierOptions());
+        var expected = classifier.PredictBatch(texts);
+        var results = body.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(texts.Length, results.Count);
+        for (var i = 0; i < texts.Length; i++)
         {
-            start.ArgumentList.Add(arg);
+            Assert.Equal(expected[i].Label, results[i].GetProperty("label").GetString());
+            Assert.Equal(expected[i].Score, results[i].GetProperty("score").GetSingle(), 1e-5f);
         }
 
-        using var process = Process.Start(start)!;
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var address = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnLine(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
+        using var info = JsonDocument.Parse(await client.GetStringAsync("/v1/model"));
+        Assert.Equal(["neg", "neu", "pos"], info.RootElement.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
 
-            output.Enqueue(line);
-            if (ServingOn().Match(line) is { Success: true } match)
-            {
-                address.TrySetResult(match.Groups[1].Value);
-            }
-        }
-
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var baseAddress = await address.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            using var client = new HttpClient { BaseAddress = new Uri(baseAddress) };
-            string[] texts = ["Hello World! This is a TEST of the Tokenizer.", "Visit https://example.com/path?q=1&lang=en for details."];
-            using var response = await client.PostAsJsonAsync("/v1/classify", new { texts });
-            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-
-            using var classifier = TextClassifier.Load(model, new TextClassifierOptions());
-            var expected = classifier.PredictBatch(texts);
-            var results = body.RootElement.GetProperty("results").EnumerateArray().ToList();
-            Assert.Equal(texts.Length, results.Count);
-            for (var i = 0; i < texts.Length; i++)
-            {
-                Assert.Equal(expected[i].Label, results[i].GetProperty("label").GetString());
-                Assert.Equal(expected[i].Score, results[i].GetProperty("score").GetSingle(), 1e-5f);
-            }
-
-            using var info = JsonDocument.Parse(await client.GetStringAsync("/v1/model"));
-            Assert.Equal(["neg", "neu", "pos"], info.RootElement.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
-
-            using (Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.True(process.ExitCode == 0, string.Join('\n', output));
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
+        server.Terminate();
+        await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(server.ExitCode == 0, server.ToString());
     }
 
     [Fact]
     public async Task Sigterm_under_load_answers_requests_in_progress_and_503_to_new_ones_then_exits_0()
     {
         var model = Path.Combine(RepoPaths.Fixture("tiny-bert"), "model");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "bertft.dll"), "serve", "--model", model, "--urls", "http://127.0.0.1:0" })
+        using var server = ServeProcess.Start(model);
+        var baseAddress = await server.AddressAsync();
+
+        // Load: 20 staggered requests, each on its own connection, all answered before the signal.
+        var before = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
         {
-            start.ArgumentList.Add(arg);
-        }
+            await Task.Delay(i * 10);
+            using var client = new HttpClient { BaseAddress = baseAddress };
+            using var response = await client.PostAsJsonAsync("/v1/classify", new { texts = new[] { $"request {i} before the signal" } });
+            return (int)response.StatusCode;
+        }));
+        Assert.All(before, status => Assert.Equal(200, status));
 
-        using var process = Process.Start(start)!;
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var address = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnLine(string? line)
+        // One request in progress when SIGTERM arrives: its body is held half-sent, so the server is mid-request.
+        using var heldClient = new HttpClient { BaseAddress = baseAddress };
+        string[] texts = ["Hello World! This is a TEST of the Tokenizer.", "held across the signal"];
+        using var held = new HeldBody(JsonSerializer.Serialize(new { texts }));
+        var inProgress = heldClient.PostAsync("/v1/classify", held);
+        await held.FirstHalfSent.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // lets the server read the headers and start on the request
+
+        server.Terminate();
+
+        // Staggered requests after the signal, on new connections: each is refused with a 503 and Retry-After.
+        await Task.Delay(500);
+        var after = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
         {
-            if (line is not null)
-            {
-                output.Enqueue(line);
-                if (ServingOn().Match(line) is { Success: true } match)
-                {
-                    address.TrySetResult(match.Groups[1].Value);
-                }
-            }
-        }
+            await Task.Delay(i * 20);
+            using var client = new HttpClient { BaseAddress = baseAddress };
+            using var response = await client.PostAsJsonAsync("/v1/classify", new { texts = new[] { $"request {i} after the signal" } });
+            return ((int)response.StatusCode, response.Headers.RetryAfter?.Delta);
+        }));
+        Assert.All(after, answer => Assert.Equal((503, (TimeSpan?)TimeSpan.FromSeconds(1)), answer));
+        Assert.False(server.HasExited, "the server exited while a request was in progress");
 
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var baseAddress = new Uri(await address.Task.WaitAsync(TimeSpan.FromMinutes(2)));
+        held.Release();
+        using var answered = await inProgress.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(200, (int)answered.StatusCode);
+        using var body = JsonDocument.Parse(await answered.Content.ReadAsStringAsync());
+        Assert.Equal(texts.Length, body.RootElement.GetProperty("results").GetArrayLength());
 
-            // Load: 20 staggered requests, each on its own connection, all answered before the signal.
-            var before = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
-            {
-                await Task.Delay(i * 10);
-                using var client = new HttpClient { BaseAddress = baseAddress };
-                using var response = await client.PostAsJsonAsync("/v1/classify", new { texts = new[] { $"request {i} before the signal" } });
-                return (int)response.StatusCode;
-            }));
-            Assert.All(before, status => Assert.Equal(200, status));
-
-            // One request in progress when SIGTERM arrives: its body is held half-sent, so the server is mid-request.
-            using var heldClient = new HttpClient { BaseAddress = baseAddress };
-            string[] texts = ["Hello World! This is a TEST of the Tokenizer.", "held across the signal"];
-            using var held = new Support.HeldBody(JsonSerializer.Serialize(new { texts }));
-            var inProgress = heldClient.PostAsync("/v1/classify", held);
-            await held.FirstHalfSent.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            await Task.Delay(TimeSpan.FromSeconds(2)); // lets the server read the headers and start on the request
-
-            using (Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-            }
-
-            // Staggered requests after the signal, on new connections: each is refused with a 503 and Retry-After.
-            await Task.Delay(500);
-            var after = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
-            {
-                await Task.Delay(i * 20);
-                using var client = new HttpClient { BaseAddress = baseAddress };
-                using var response = await client.PostAsJsonAsync("/v1/classify", new { texts = new[] { $"request {i} after the signal" } });
-                return ((int)response.StatusCode, response.Headers.RetryAfter?.Delta);
-            }));
-            Assert.All(after, answer => Assert.Equal((503, (TimeSpan?)TimeSpan.FromSeconds(1)), answer));
-            Assert.False(process.HasExited, "the server exited while a request was in progress");
-
-            held.Release();
-            using var answered = await inProgress.WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.Equal(200, (int)answered.StatusCode);
-            using var body = JsonDocument.Parse(await answered.Content.ReadAsStringAsync());
-            Assert.Equal(texts.Length, body.RootElement.GetProperty("results").GetArrayLength());
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.True(process.ExitCode == 0, string.Join('\n', output));
-            Assert.DoesNotContain(output, line => line.Contains("   at ", StringComparison.Ordinal));
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
+        await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(server.ExitCode == 0, server.ToString());
+        Assert.DoesNotContain(server.Output, line => line.Contains("   at ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -203,7 +124,4 @@ public partial class ServeProcessTests
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Equal("bertft: error BFT406: --device: Device 'cuda' was asked for, but CUDA is not available in this build or on this machine. Use --device cpu.", result.Stderr.Trim());
     }
-
-    [GeneratedRegex(@"on (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex ServingOn();
 }
