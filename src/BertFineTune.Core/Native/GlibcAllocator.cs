@@ -13,20 +13,27 @@ namespace BertFineTune.Native;
 /// resident, about 900 MB, on top of ~850 MB of live weights, gradients and AdamW moments. A fixed threshold turns the
 /// dynamic rule off: tensors of <see cref="MmapThresholdBytes"/> or more get their own mapping and give it back when
 /// freed, so resident memory follows live tensors. Small allocations stay in the arenas, as before.
-/// Users who set <c>MALLOC_MMAP_THRESHOLD_</c> or <c>GLIBC_TUNABLES</c> themselves keep their choice.
+/// The arenas then grow and shrink by a few pages at a time, every step: a top pad of <see cref="TopPadBytes"/> makes
+/// each grow take that much more and each trim keep it, which cut a MiniLM step's minor page faults by ~3x and its
+/// system time by half (fp32 unpadded 33.0 → 35.7 samples/s on fortunes) for ~60 MB more resident memory.
+/// Users who set <c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TOP_PAD_</c> or <c>GLIBC_TUNABLES</c> themselves keep their choice.
 /// </remarks>
 public static class GlibcAllocator
 {
     /// <summary>Allocations of this size or more are mapped on their own and unmapped when freed.</summary>
     public const int MmapThresholdBytes = 1 << 20;
 
+    /// <summary>Extra memory an arena takes when it grows and keeps when it is trimmed.</summary>
+    public const int TopPadBytes = 64 << 20;
+
+    private const int MTopPad = -2;
     private const int MMmapThreshold = -3;
     private static int _configured;
 
     /// <summary>Whether this process runs on glibc (musl and other platforms have neither mallopt nor malloc_trim).</summary>
     public static bool IsAvailable { get; } = OperatingSystem.IsLinux() && Probe();
 
-    /// <summary>Sets the fixed mmap threshold once per process; false where glibc is absent or the user chose their own.</summary>
+    /// <summary>Sets the fixed mmap threshold and the top pad once per process; false where glibc is absent or the user chose their own.</summary>
     public static bool ConfigureForTensors()
     {
         if (!IsAvailable || Interlocked.Exchange(ref _configured, 1) == 1)
@@ -34,12 +41,12 @@ public static class GlibcAllocator
             return false;
         }
 
-        if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null || Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is not null)
+        if (new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES" }.Any(name => Environment.GetEnvironmentVariable(name) is not null))
         {
             return false;
         }
 
-        return mallopt(MMmapThreshold, MmapThresholdBytes) == 1;
+        return mallopt(MMmapThreshold, MmapThresholdBytes) == 1 && mallopt(MTopPad, TopPadBytes) == 1;
     }
 
     /// <summary>Returns the free pages of every malloc arena to the kernel (<c>malloc_trim(0)</c>); false where unavailable.</summary>
