@@ -44,14 +44,21 @@ public sealed class OnnxFusionTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, after.GetValueOrDefault("Sqrt"));
     }
 
-    [Fact]
-    public async Task Int8_linears_fuse_into_DynamicQuantizeMatMul()
+    [Theory]
+    [InlineData("tiny-bert")]
+    [InlineData("tiny-distilbert")]
+    [InlineData("tiny-roberta")]
+    public async Task Int8_attention_is_one_QAttention_and_the_other_linears_fuse_into_DynamicQuantizeMatMul(string fixture)
     {
-        var (before, after) = await OptimizeAsync("tiny-bert", OnnxQuantization.Int8);
+        var (before, after) = await OptimizeAsync(fixture, OnnxQuantization.Int8);
 
-        Assert.Equal(12, before["MatMulInteger"]);
+        // Two layers: q/k/v and the attention core are one QAttention each; attention output, intermediate, output are MatMulIntegers.
+        Assert.Equal(2, before.GetValueOrDefault("com.microsoft.QAttention"));
+        Assert.Equal(6, before["MatMulInteger"]);
+        Assert.Equal(2, after.GetValueOrDefault("com.microsoft.QAttention"));
         Assert.Equal(0, after.GetValueOrDefault("MatMulInteger"));
-        Assert.Equal(12, after.GetValueOrDefault("com.microsoft.DynamicQuantizeMatMul") + after.GetValueOrDefault("com.microsoft.MatMulIntegerToFloat"));
+        Assert.Equal(6, after.GetValueOrDefault("com.microsoft.DynamicQuantizeMatMul") + after.GetValueOrDefault("com.microsoft.MatMulIntegerToFloat"));
+        Assert.Equal(0, after.GetValueOrDefault("Softmax") + after.GetValueOrDefault("Transpose") + after.GetValueOrDefault("Reshape"));
         Assert.True(after.GetValueOrDefault("com.microsoft.SkipLayerNormalization") >= 4);
     }
 

@@ -45,13 +45,12 @@ internal static class BertFamilyGraphs
         var words = g.Node("Gather", [ops.Parameter("distilbert.embeddings.word_embeddings.weight"), inputs.InputIds]);
         var positions = g.Node("Gather", [ops.Parameter("distilbert.embeddings.position_embeddings.weight"), ops.PositionIds(inputs.InputIds)]);
         var hidden = ops.LayerNorm(g.Node("Add", [words, positions]), "distilbert.embeddings.LayerNorm", config.LayerNormEps);
-        var mask = ops.PaddingMask(inputs.AttentionMask);
         for (var i = 0; i < config.NumHiddenLayers; i++)
         {
             var p = $"distilbert.transformer.layer.{i}";
 
             // HF divides q by √d before q·kᵀ; dividing the scores instead is the pattern ORT fuses, and equal in exact arithmetic.
-            var attended = ops.SelfAttention(hidden, mask, $"{p}.attention.q_lin", $"{p}.attention.k_lin", $"{p}.attention.v_lin", $"{p}.attention.out_lin", config.NumAttentionHeads, config.HiddenSize);
+            var attended = ops.SelfAttention(hidden, inputs.AttentionMask, $"{p}.attention.q_lin", $"{p}.attention.k_lin", $"{p}.attention.v_lin", $"{p}.attention.out_lin", config.NumAttentionHeads, config.HiddenSize);
             hidden = ops.LayerNorm(g.Node("Add", [attended, hidden]), $"{p}.sa_layer_norm", config.LayerNormEps);
             var ffn = ops.Linear(ops.Activation(ops.Linear(hidden, $"{p}.ffn.lin1"), config.Activation), $"{p}.ffn.lin2");
             hidden = ops.LayerNorm(g.Node("Add", [ffn, hidden]), $"{p}.output_layer_norm", config.LayerNormEps);
@@ -65,12 +64,11 @@ internal static class BertFamilyGraphs
     private static string BertEncoder(GraphOps ops, string hidden, string attentionMask, string prefix, BertConfig config)
     {
         var g = ops.Graph;
-        var mask = ops.PaddingMask(attentionMask);
         for (var i = 0; i < config.NumHiddenLayers; i++)
         {
             var p = $"{prefix}.{i}";
             var self = $"{p}.attention.self";
-            var attended = ops.SelfAttention(hidden, mask, $"{self}.query", $"{self}.key", $"{self}.value", $"{p}.attention.output.dense", config.NumAttentionHeads, config.HiddenSize);
+            var attended = ops.SelfAttention(hidden, attentionMask, $"{self}.query", $"{self}.key", $"{self}.value", $"{p}.attention.output.dense", config.NumAttentionHeads, config.HiddenSize);
             hidden = ops.LayerNorm(g.Node("Add", [attended, hidden]), $"{p}.attention.output.LayerNorm", config.LayerNormEps);
             var intermediate = ops.Activation(ops.Linear(hidden, $"{p}.intermediate.dense"), config.HiddenAct);
             hidden = ops.LayerNorm(g.Node("Add", [ops.Linear(intermediate, $"{p}.output.dense"), hidden]), $"{p}.output.LayerNorm", config.LayerNormEps);

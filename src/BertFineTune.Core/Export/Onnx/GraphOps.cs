@@ -15,6 +15,13 @@ internal sealed class GraphOps(OnnxGraphBuilder graph, ExportedWeights weights, 
     /// <summary>The additive mask value ORT's attention fusion looks for; exp(−10000) is 0 in fp32, as HF's finfo.min is.</summary>
     public const float MaskValue = -10000f;
 
+    /// <summary>ONNX Runtime's contrib operator set.</summary>
+    public const string MicrosoftDomain = "com.microsoft";
+
+    // A graph has one attention mask input, so each form of it is built once and shared by every layer.
+    private string? _paddingMask;
+    private string? _maskIndex;
+
     public OnnxGraphBuilder Graph => graph;
 
     public ExportedWeights Weights => weights;
@@ -89,8 +96,47 @@ internal sealed class GraphOps(OnnxGraphBuilder graph, ExportedWeights weights, 
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no ONNX pattern for this activation"),
     };
 
-    /// <summary>The additive padding mask <c>[batch, 1, 1, seq]</c>: 0 for tokens, −10000 for padding.</summary>
-    public string PaddingMask(string attentionMask)
+    /// <summary>The additive padding mask <c>[batch, 1, 1, seq]</c>: 0 for tokens, −10000 for padding (built once).</summary>
+    public string PaddingMask(string attentionMask) => _paddingMask ??= AdditiveMask(attentionMask);
+
+    /// <summary>
+    /// BERT-style self-attention on separate Q/K/V Linears, then the output Linear (no residual). In fp32 it is the
+    /// subgraph ORT fuses into <c>Attention</c>; in int8, one <c>QAttention</c> (com.microsoft) on a [q | k | v]
+    /// weight, because ORT fuses no attention around DynamicQuantizeMatMul and leaves ~20 Transpose/Reshape/Softmax
+    /// nodes per model running on their own.
+    /// <paramref name="attentionMask"/> is the graph's int64 <c>[batch, seq]</c> 1/0 mask.
+    /// </summary>
+    public string SelfAttention(string x, string attentionMask, string query, string key, string value, string output, int heads, int hidden)
+    {
+        if (options.Quantize == OnnxQuantization.Int8)
+        {
+            return Linear(QuantizedAttention(x, attentionMask, query, key, value, heads, hidden), output);
+        }
+
+        var headDim = hidden / heads;
+        var split = graph.Int64s(0, 0, heads, headDim);
+        var q = graph.Node("Transpose", [graph.Node("Reshape", [Linear(x, query), split])], Ints("perm", 0, 2, 1, 3));
+        var k = graph.Node("Transpose", [graph.Node("Reshape", [Linear(x, key), split])], Ints("perm", 0, 2, 3, 1));
+        var v = graph.Node("Transpose", [graph.Node("Reshape", [Linear(x, value), split])], Ints("perm", 0, 2, 1, 3));
+        var scores = graph.Node("Div", [graph.Node("MatMul", [q, k]), graph.Scalar(MathF.Sqrt(headDim))]);
+        var context = AttentionCore(scores, PaddingMask(attentionMask), v);
+        return Linear(MergeHeads(context, hidden), output);
+    }
+
+    // QAttention: x quantized per run (uint8, DynamicQuantizeLinear), the [q | k | v] weight per output column (int8,
+    // zero point 0, as Linear's), scores scaled by 1/√head_dim and masked with −10000 from the raw int32 mask.
+    private string QuantizedAttention(string x, string attentionMask, string query, string key, string value, int heads, int hidden)
+    {
+        var (values, scales) = Int8Weights.Quantize(weights.TransposedStack(query + ".weight", key + ".weight", value + ".weight"));
+        var prefix = query[..query.LastIndexOf('.')] + ".qkv";
+        var w = graph.Initializer(prefix + ".weight_quantized", [hidden, 3 * hidden], values);
+        var ws = graph.Initializer(prefix + ".weight_scale", [scales.Length], scales);
+        var bias = graph.Initializer(prefix + ".bias", [3 * hidden], weights.Concatenated(hidden, query + ".bias", key + ".bias", value + ".bias"));
+        var dq = graph.Nodes("DynamicQuantizeLinear", [x], 3);
+        return graph.NodeIn(MicrosoftDomain, "QAttention", [dq[0], w, bias, dq[1], ws, MaskIndex(attentionMask), dq[2]], 1, Int("num_heads", heads))[0];
+    }
+
+    private string AdditiveMask(string attentionMask)
     {
         var expanded = Unsqueeze(Unsqueeze(attentionMask, 1), 2);
         var keep = graph.Node("Cast", [expanded], Int("to", (long)TensorProto.Types.DataType.Float));
@@ -98,18 +144,9 @@ internal sealed class GraphOps(OnnxGraphBuilder graph, ExportedWeights weights, 
         return graph.Node("Mul", [dropped, graph.Scalar(MaskValue)]);
     }
 
-    /// <summary>BERT-style self-attention on separate Q/K/V Linears, then the output Linear (no residual).</summary>
-    public string SelfAttention(string x, string additiveMask, string query, string key, string value, string output, int heads, int hidden)
-    {
-        var headDim = hidden / heads;
-        var split = graph.Int64s(0, 0, heads, headDim);
-        var q = graph.Node("Transpose", [graph.Node("Reshape", [Linear(x, query), split])], Ints("perm", 0, 2, 1, 3));
-        var k = graph.Node("Transpose", [graph.Node("Reshape", [Linear(x, key), split])], Ints("perm", 0, 2, 3, 1));
-        var v = graph.Node("Transpose", [graph.Node("Reshape", [Linear(x, value), split])], Ints("perm", 0, 2, 1, 3));
-        var scores = graph.Node("Div", [graph.Node("MatMul", [q, k]), graph.Scalar(MathF.Sqrt(headDim))]);
-        var context = AttentionCore(scores, additiveMask, v);
-        return Linear(MergeHeads(context, hidden), output);
-    }
+    // The int32 [batch, seq] mask the com.microsoft attention kernels take, cast once per graph.
+    private string MaskIndex(string attentionMask) =>
+        _maskIndex ??= graph.Node("Cast", [attentionMask], Int("to", (long)TensorProto.Types.DataType.Int32));
 
     /// <summary><c>softmax(scores + mask) · v</c>, softmax over the keys.</summary>
     public string AttentionCore(string scores, string additiveMask, string v)

@@ -102,6 +102,11 @@ public static class OnnxExporter
                 Graph = graph.Graph,
             };
             proto.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = options.Opset });
+            if (graph.Graph.Node.Any(n => n.Domain == GraphOps.MicrosoftDomain))
+            {
+                proto.OpsetImport.Add(new OperatorSetIdProto { Domain = GraphOps.MicrosoftDomain, Version = 1 });
+            }
+
             proto.MetadataProps.Add(new StringStringEntryProto { Key = "labels", Value = string.Join("\n", classifier.Labels) });
             var bytes = proto.ToByteArray();
 
