@@ -1,11 +1,15 @@
 using BertFineTune.Config;
 using BertFineTune.Training;
 using TorchSharp;
-using TrainingIntervalStrategy = BertFineTune.Training.IntervalStrategy;
 
 namespace BertFineTune.Pipelines;
 
-/// <summary>The YAML config's training keys as <see cref="TrainerOptions"/> (HF <c>TrainingArguments</c>).</summary>
+/// <summary>
+/// The YAML config's training keys as <see cref="TrainerOptions"/> (HF <c>TrainingArguments</c>). The sections become
+/// one flat record and values pass through as they are (the enums are the config's own); only four things are decided
+/// here: the output folder's layout, the resume path relative to the config file, what <c>fp16: auto</c> means on this
+/// machine, and whether CUDA is there to ask.
+/// </summary>
 public static class TrainerOptionsMapping
 {
     /// <param name="loaded">The validated config.</param>
@@ -27,12 +31,12 @@ public static class TrainerOptionsMapping
             WeightDecay = h.WeightDecay,
             WarmupSteps = h.WarmupSteps,
             WarmupRatio = h.WarmupRatio,
-            LrSchedulerType = Same<LearningRateScheduleType>(h.LrSchedulerType),
+            LrSchedulerType = h.LrSchedulerType,
             GradientAccumulationSteps = h.GradientAccumulationSteps,
-            Optim = Same<OptimizerKind>(h.Optim),
+            Optim = h.Optim,
             MaxGradNorm = h.MaxGradNorm,
             LabelSmoothing = h.LabelSmoothing,
-            ClassWeights = Same<Training.ClassWeighting>(h.ClassWeights),
+            ClassWeights = h.ClassWeights,
             Bf16 = h.Bf16,
             // fp16: auto means "where it helps": on a CUDA device. true on a CPU falls back to bf16 (the Trainer warns).
             Fp16 = h.Fp16 == Fp16Mode.True || (h.Fp16 == Fp16Mode.Auto && cudaAvailable && config.Training.Device != DeviceKind.Cpu),
@@ -42,12 +46,12 @@ public static class TrainerOptionsMapping
             MaxLength = h.MaxLength,
             Seed = config.Seed,
             Threads = config.Training.Threads,
-            Device = Same<TrainingDevice>(config.Training.Device),
-            LoggingStrategy = Same<TrainingIntervalStrategy>(l.LoggingStrategy),
+            Device = config.Training.Device,
+            LoggingStrategy = l.LoggingStrategy,
             LoggingSteps = l.LoggingSteps,
-            EvalStrategy = Same<TrainingIntervalStrategy>(l.EvalStrategy),
+            EvalStrategy = l.EvalStrategy,
             EvalSteps = l.EvalSteps,
-            SaveStrategy = Same<TrainingIntervalStrategy>(l.SaveStrategy),
+            SaveStrategy = l.SaveStrategy,
             SaveSteps = l.SaveSteps,
             SaveTotalLimit = l.SaveTotalLimit,
             LoadBestModelAtEnd = l.LoadBestModelAtEnd,
@@ -57,14 +61,9 @@ public static class TrainerOptionsMapping
             EarlyStoppingThreshold = l.EarlyStoppingThreshold,
             ResumeFromCheckpoint = resume is null or "latest" ? resume : loaded.ResolvePath(resume),
             MultiLabelThreshold = config.Training.MultiLabelThreshold,
-            ReportTo = l.ReportTo.Select(sink => Same<ReportTarget>(sink)).ToList(),
+            ReportTo = l.ReportTo,
         };
     }
 
     public static bool CudaAvailable() => torch.cuda.is_available();
-
-    // The config's generated enums and the Trainer's share member names (up to case); the Trainer keeps its own so it
-    // can be used without YAML. A member missing on one side is a bug, and Enum.Parse says which.
-    private static TTo Same<TTo>(Enum value)
-        where TTo : struct, Enum => Enum.Parse<TTo>(value.ToString(), ignoreCase: true);
 }

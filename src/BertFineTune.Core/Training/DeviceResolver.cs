@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,15 +8,15 @@ namespace BertFineTune.Training;
 /// <summary><c>device: auto|cpu|cuda</c>: CUDA only when TorchSharp's CUDA backend reports a device.</summary>
 public static class DeviceResolver
 {
-    public static Device Resolve(TrainingDevice requested)
+    public static Device Resolve(DeviceKind requested)
     {
         var cudaAvailable = torch.cuda.is_available();
         return requested switch
         {
-            TrainingDevice.Cpu => torch.CPU,
-            TrainingDevice.Auto => cudaAvailable ? torch.CUDA : torch.CPU,
-            TrainingDevice.Cuda when cudaAvailable => torch.CUDA,
-            TrainingDevice.Cuda => throw new UserErrorException(
+            DeviceKind.Cpu => torch.CPU,
+            DeviceKind.Auto => cudaAvailable ? torch.CUDA : torch.CPU,
+            DeviceKind.Cuda when cudaAvailable => torch.CUDA,
+            DeviceKind.Cuda => throw new UserErrorException(
                 "BFT307",
                 "device: cuda was requested, but no CUDA device is available to TorchSharp (this build uses the CPU backend, or no GPU/driver is present). Use device: auto or cpu.",
                 key: "training.device"),

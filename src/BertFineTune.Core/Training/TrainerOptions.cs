@@ -1,8 +1,11 @@
+using BertFineTune.Config;
+
 namespace BertFineTune.Training;
 
 /// <summary>
 /// Everything the <see cref="Trainer"/> needs, named and defaulted as Hugging Face's <c>TrainingArguments</c>
-/// (v4.57). The YAML config maps onto this record one key for one property.
+/// (v4.57). The YAML config maps onto this record one key for one property, and its enums are the config's own
+/// (<c>BertFineTune.Config</c>: one vocabulary for YAML and C#).
 /// </summary>
 public sealed record TrainerOptions
 {
@@ -26,11 +29,15 @@ public sealed record TrainerOptions
 
     public double WarmupRatio { get; init; }
 
-    public LearningRateScheduleType LrSchedulerType { get; init; } = LearningRateScheduleType.Linear;
+    public LrSchedulerType LrSchedulerType { get; init; } = LrSchedulerType.Linear;
 
     public int GradientAccumulationSteps { get; init; } = 1;
 
-    public OptimizerKind Optim { get; init; } = OptimizerKind.AdamWTorch;
+    /// <summary>
+    /// <c>adamw_torch</c>: torch.optim.AdamW, one parameter at a time; <c>adamw_torch_fused</c>: the same update on one
+    /// flat buffer per parameter group.
+    /// </summary>
+    public Optimizer Optim { get; init; } = Optimizer.AdamwTorch;
 
     /// <summary>Gradient clipping; 0 or less turns it off (HF: <c>max_grad_norm</c>).</summary>
     public double MaxGradNorm { get; init; } = 1.0;
@@ -38,6 +45,7 @@ public sealed record TrainerOptions
     /// <summary><c>label_smoothing_factor</c> for single-label cross-entropy.</summary>
     public double LabelSmoothing { get; init; }
 
+    /// <summary><c>balanced</c>: n / (k · count(class)), as scikit-learn's <c>balanced</c>.</summary>
     public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
 
     /// <summary>Linear layers compute in bfloat16 with fp32 master weights.</summary>
@@ -65,7 +73,7 @@ public sealed record TrainerOptions
     /// <summary>Torch intra-op threads; null uses the number of physical cores.</summary>
     public int? Threads { get; init; }
 
-    public TrainingDevice Device { get; init; } = TrainingDevice.Auto;
+    public DeviceKind Device { get; init; } = DeviceKind.Auto;
 
     public IntervalStrategy LoggingStrategy { get; init; } = IntervalStrategy.Steps;
 
@@ -110,7 +118,7 @@ public sealed record TrainerOptions
 
     public double MultiLabelThreshold { get; init; } = 0.5;
 
-    public IReadOnlyList<ReportTarget> ReportTo { get; init; } = [ReportTarget.Console];
+    public IReadOnlyList<ReportSink> ReportTo { get; init; } = [ReportSink.Console];
 
     internal int EffectiveEvalBatchSize => EvalBatchSize ?? BatchSize;
 
@@ -128,58 +136,4 @@ public sealed record TrainerOptions
 
     internal bool EffectiveGreaterIsBetter =>
         GreaterIsBetter ?? !(MetricForBestModel ?? "loss").EndsWith("loss", StringComparison.Ordinal);
-}
-
-/// <summary><c>lr_scheduler_type</c>.</summary>
-public enum LearningRateScheduleType
-{
-    Linear,
-    Cosine,
-    Constant,
-    ConstantWithWarmup,
-}
-
-/// <summary><c>optim</c>.</summary>
-public enum OptimizerKind
-{
-    /// <summary><c>adamw_torch</c>: torch.optim.AdamW, one parameter at a time.</summary>
-    AdamWTorch,
-
-    /// <summary><c>adamw_torch_fused</c>: the same update on one flat buffer per parameter group.</summary>
-    AdamWTorchFused,
-}
-
-/// <summary><c>class_weights</c>.</summary>
-public enum ClassWeighting
-{
-    None,
-
-    /// <summary>n / (k · count(class)), as scikit-learn's <c>balanced</c>.</summary>
-    Balanced,
-}
-
-/// <summary><c>logging_strategy</c>, <c>eval_strategy</c>, <c>save_strategy</c>.</summary>
-public enum IntervalStrategy
-{
-    No,
-    Steps,
-    Epoch,
-}
-
-/// <summary><c>device</c>.</summary>
-public enum TrainingDevice
-{
-    Auto,
-    Cpu,
-    Cuda,
-}
-
-/// <summary><c>report_to</c>.</summary>
-public enum ReportTarget
-{
-    Console,
-    Jsonl,
-    TensorBoard,
-    Wandb,
-    Mlflow,
 }

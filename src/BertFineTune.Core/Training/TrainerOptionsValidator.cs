@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Diagnostics;
 
 namespace BertFineTune.Training;

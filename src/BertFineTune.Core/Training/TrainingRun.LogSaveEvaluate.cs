@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Diagnostics;
 using BertFineTune.Training.Checkpoints;
 using BertFineTune.Training.Strategies;

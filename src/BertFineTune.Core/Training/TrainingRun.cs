@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BertFineTune.Config;
 using BertFineTune.Diagnostics;
 using BertFineTune.IO;
 using BertFineTune.Models;
@@ -76,7 +77,7 @@ internal sealed partial class TrainingRun : IDisposable
         {
             throw new UserErrorException(
                 "BFT309",
-                $"eval_strategy is {_o.EvalStrategy.ToString().ToLowerInvariant()} but there is no validation data. Add a validation split or set eval_strategy: no.",
+                $"eval_strategy is {_o.EvalStrategy.ToYaml()} but there is no validation data. Add a validation split or set eval_strategy: no.",
                 key: "loggings.eval_strategy");
         }
 
@@ -90,7 +91,7 @@ internal sealed partial class TrainingRun : IDisposable
         Directory.CreateDirectory(_o.OutputDir);
         _events = new EventLog(Path.Combine(_o.OutputDir, "logs", "events.jsonl"));
         // The event files are also the offline record of a tracked run (wandb sync --sync-tensorboard).
-        _tensorBoard = _o.ReportTo.Any(t => t is ReportTarget.TensorBoard or ReportTarget.Wandb or ReportTarget.Mlflow) ? new TensorBoardReporter(Path.Combine(_o.OutputDir, "logs", "tensorboard")) : null;
+        _tensorBoard = _o.ReportTo.Any(t => t is ReportSink.Tensorboard or ReportSink.Wandb or ReportSink.Mlflow) ? new TensorBoardReporter(Path.Combine(_o.OutputDir, "logs", "tensorboard")) : null;
         _scaler = trainer.Precision.UsesLossScaling ? new DynamicLossScaler() : null;
         _warnings = [.. trainer.Warnings];
     }

@@ -49,7 +49,7 @@ public class AdamWStepBenchmarks
             {
                 "adamw_torch_fused" => new FusedAdamW(groups),
                 "fused_unchunked" => new FusedAdamW(groups, chunkElements: 0),
-                _ => AdamWOptimizer.Create(OptimizerKind.AdamWTorch, groups),
+                _ => AdamWOptimizer.Create(BertFineTune.Config.Optimizer.AdamwTorch, groups),
             };
         }
     }

@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Diagnostics;
 using BertFineTune.Hub;
 using BertFineTune.Models;
@@ -73,7 +74,7 @@ internal static class TrainingAB
                 MaxLength = 128,
                 Bf16 = bf16,
                 Unpadded = unpadded,
-                Optim = OptimizerKind.AdamWTorchFused,
+                Optim = Optimizer.AdamwTorchFused,
                 SaveStrategy = IntervalStrategy.No,
                 LoggingStrategy = IntervalStrategy.No,
                 ReportTo = [],

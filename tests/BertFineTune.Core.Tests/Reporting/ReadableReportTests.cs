@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BertFineTune.Config;
 using BertFineTune.Native;
 using BertFineTune.Reporting;
 using BertFineTune.Tests.Support;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BertFineTune.Config;
 using BertFineTune.Native;
 using BertFineTune.Tests.Support;
 using BertFineTune.Training;
@@ -21,7 +22,7 @@ public class AdamWTests
     {
         var (perParam, perParamGroups) = MakeParameters(seed: 3);
         var (fused, fusedGroups) = MakeParameters(seed: 3);
-        using var a = AdamWOptimizer.Create(OptimizerKind.AdamWTorch, perParamGroups);
+        using var a = AdamWOptimizer.Create(Optimizer.AdamwTorch, perParamGroups);
         using var b = new FusedAdamW(fusedGroups, chunkElements);
         var gen = new Generator(11);
         for (var step = 0; step < 5; step++)
@@ -67,7 +68,7 @@ public class AdamWTests
         torch.manual_seed(0);
         using var linear = nn.Linear(4, 3);
         var groups = ParameterGroups.Build(linear.named_parameters(), 0.01);
-        using var opt = AdamWOptimizer.Create(OptimizerKind.AdamWTorchFused, groups);
+        using var opt = AdamWOptimizer.Create(Optimizer.AdamwTorchFused, groups);
         var before = linear.weight!.detach().clone();
         linear.forward(torch.ones(2, 4)).sum().backward();
 
@@ -83,7 +84,7 @@ public class AdamWTests
         // Fixture README: p ← p·(1 − lr·wd); m = 0.1·g; v = 0.001·g²; p ← p − (lr/0.1)·m / (√v/√0.001 + eps).
         using var p = new Parameter(torch.tensor(new float[] { 0.5f, -1.5f, 2f }));
         p.grad = torch.tensor(new float[] { 0.2f, -3f, 0f });
-        using var opt = AdamWOptimizer.Create(OptimizerKind.AdamWTorch, [new ParameterGroup("decay", [new NamedParameter("w", p)], 0.01)]);
+        using var opt = AdamWOptimizer.Create(Optimizer.AdamwTorch, [new ParameterGroup("decay", [new NamedParameter("w", p)], 0.01)]);
         opt.Step(1e-3);
         var got = p.detach().data<float>().ToArray();
         double[] g = [0.2, -3, 0];

@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Models;
 using BertFineTune.Tests.Models;
 using BertFineTune.Tests.Support;
@@ -14,14 +15,14 @@ namespace BertFineTune.Tests.Training;
 /// </summary>
 public class FixtureTrainerStepTests
 {
-    public static TheoryData<string, OptimizerKind, bool> Cases()
+    public static TheoryData<string, Optimizer, bool> Cases()
     {
-        var cases = new TheoryData<string, OptimizerKind, bool>();
+        var cases = new TheoryData<string, Optimizer, bool>();
         foreach (var name in ModelFixture.Names)
         {
-            cases.Add(name, OptimizerKind.AdamWTorch, true);
-            cases.Add(name, OptimizerKind.AdamWTorchFused, true);
-            cases.Add(name, OptimizerKind.AdamWTorchFused, false);
+            cases.Add(name, Optimizer.AdamwTorch, true);
+            cases.Add(name, Optimizer.AdamwTorchFused, true);
+            cases.Add(name, Optimizer.AdamwTorchFused, false);
         }
 
         return cases;
@@ -29,7 +30,7 @@ public class FixtureTrainerStepTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task One_trainer_step_reproduces_the_transformers_step(string name, OptimizerKind optimizer, bool unpadded)
+    public async Task One_trainer_step_reproduces_the_transformers_step(string name, Optimizer optimizer, bool unpadded)
     {
         var fixture = ModelFixture.Load(name);
         var step = fixture.Expected["train_step"]!;
@@ -46,13 +47,13 @@ public class FixtureTrainerStepTests
             BatchSize = examples.Count,
             LearningRate = 1e-3,
             WeightDecay = 0.01,
-            LrSchedulerType = LearningRateScheduleType.Constant,
+            LrSchedulerType = LrSchedulerType.Constant,
             MaxGradNorm = 1.0,
             MaxLength = 24,
             Optim = optimizer,
             Unpadded = unpadded,
             LoggingSteps = 1,
-            SaveStrategy = BertFineTune.Training.IntervalStrategy.No,
+            SaveStrategy = IntervalStrategy.No,
             ReportTo = [],
         });
 

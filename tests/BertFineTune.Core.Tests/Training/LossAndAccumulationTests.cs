@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Models;
 using BertFineTune.Native;
 using BertFineTune.Tests.Support;
@@ -13,9 +14,9 @@ public class LossAndAccumulationTests
     public LossAndAccumulationTests() => TorchNativeLoader.EnsureLoaded();
 
     [Theory]
-    [InlineData(OptimizerKind.AdamWTorch)]
-    [InlineData(OptimizerKind.AdamWTorchFused)]
-    public async Task Accumulating_2_batches_of_8_equals_batches_of_16(OptimizerKind optim)
+    [InlineData(Optimizer.AdamwTorch)]
+    [InlineData(Optimizer.AdamwTorchFused)]
+    public async Task Accumulating_2_batches_of_8_equals_batches_of_16(Optimizer optim)
     {
         var train = SyntheticTask.SingleLabel(64, 21);
         async Task<(TrainingResult, Dictionary<string, float[]>)> Run(int batch, int accumulation)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BertFineTune.Config;
 using BertFineTune.Native;
 using BertFineTune.Tests.Support;
 using BertFineTune.Tests.Training.Support;
@@ -15,9 +16,9 @@ public class MemoryTestsCollection;
 public class MemoryTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData(OptimizerKind.AdamWTorch)]
-    [InlineData(OptimizerKind.AdamWTorchFused)]
-    public async Task Resident_memory_does_not_grow_between_epoch_1_and_epoch_3(OptimizerKind optim)
+    [InlineData(Optimizer.AdamwTorch)]
+    [InlineData(Optimizer.AdamwTorchFused)]
+    public async Task Resident_memory_does_not_grow_between_epoch_1_and_epoch_3(Optimizer optim)
     {
         TorchNativeLoader.EnsureLoaded();
         using var dir = new TempDirectory();

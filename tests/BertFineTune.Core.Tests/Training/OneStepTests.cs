@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Models;
 using BertFineTune.Native;
 using BertFineTune.Tests.Support;
@@ -17,9 +18,9 @@ public class OneStepTests
     /// the HF decay groups. One Trainer step must equal those public building blocks run by hand.
     /// </summary>
     [Theory]
-    [InlineData(OptimizerKind.AdamWTorch)]
-    [InlineData(OptimizerKind.AdamWTorchFused)]
-    public async Task One_trainer_step_equals_the_fixture_recipe_by_hand(OptimizerKind optim)
+    [InlineData(Optimizer.AdamwTorch)]
+    [InlineData(Optimizer.AdamwTorchFused)]
+    public async Task One_trainer_step_equals_the_fixture_recipe_by_hand(Optimizer optim)
     {
         var batch = SyntheticTask.SingleLabel(8, 71);
         using var dir = new TempDirectory();
@@ -29,7 +30,7 @@ public class OneStepTests
             LearningRate = 1e-3,
             WeightDecay = 0.01,
             MaxGradNorm = 1.0,
-            LrSchedulerType = LearningRateScheduleType.Constant,
+            LrSchedulerType = LrSchedulerType.Constant,
             Optim = optim,
             LoggingFirstStep = true,
         };
@@ -38,7 +39,7 @@ public class OneStepTests
 
         var manual = SyntheticTask.Model();
         var tokenizer = SyntheticTask.Tokenizer();
-        using var optimizer = AdamWOptimizer.Create(OptimizerKind.AdamWTorch, ParameterGroups.Build(manual.named_parameters(), 0.01));
+        using var optimizer = AdamWOptimizer.Create(Optimizer.AdamwTorch, ParameterGroups.Build(manual.named_parameters(), 0.01));
         double preClipNorm;
         using (var scope = torch.NewDisposeScope())
         {

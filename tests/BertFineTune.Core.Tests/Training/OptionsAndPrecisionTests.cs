@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Diagnostics;
 using BertFineTune.Native;
 using BertFineTune.Tests.Support;
@@ -17,7 +18,7 @@ public class OptionsAndPrecisionTests
     {
         using var dir = new TempDirectory();
         var trainer = new Trainer(
-            SyntheticTask.Model(), SyntheticTask.Tokenizer(), TrainerHarness.Options(dir.Path) with { Epochs = 1, ReportTo = [ReportTarget.Console, ReportTarget.Wandb] });
+            SyntheticTask.Model(), SyntheticTask.Tokenizer(), TrainerHarness.Options(dir.Path) with { Epochs = 1, ReportTo = [ReportSink.Console, ReportSink.Wandb] });
         await trainer.TrainAsync(SyntheticTask.SingleLabel(16, 1));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir.Path, "logs", "tensorboard"), "events.out.tfevents*"));
     }
@@ -66,10 +67,10 @@ public class OptionsAndPrecisionTests
     [Fact]
     public void Cuda_on_a_cpu_only_machine_is_a_user_error_and_auto_picks_the_cpu()
     {
-        Assert.Equal(DeviceType.CPU, DeviceResolver.Resolve(TrainingDevice.Auto).type);
+        Assert.Equal(DeviceType.CPU, DeviceResolver.Resolve(DeviceKind.Auto).type);
         if (!torch.cuda.is_available())
         {
-            var ex = Assert.Throws<UserErrorException>(() => DeviceResolver.Resolve(TrainingDevice.Cuda));
+            var ex = Assert.Throws<UserErrorException>(() => DeviceResolver.Resolve(DeviceKind.Cuda));
             Assert.Equal("training.device", ex.Errors[0].Key);
         }
     }

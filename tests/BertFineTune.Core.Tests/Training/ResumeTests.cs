@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Native;
 using BertFineTune.Tests.Support;
 using BertFineTune.Tests.Training.Support;
@@ -10,9 +11,9 @@ public class ResumeTests
     public ResumeTests() => TorchNativeLoader.EnsureLoaded();
 
     [Theory]
-    [InlineData(OptimizerKind.AdamWTorch, 1)]
-    [InlineData(OptimizerKind.AdamWTorchFused, 2)]
-    public async Task A_cancelled_then_resumed_run_equals_an_uninterrupted_one(OptimizerKind optim, int accumulation)
+    [InlineData(Optimizer.AdamwTorch, 1)]
+    [InlineData(Optimizer.AdamwTorchFused, 2)]
+    public async Task A_cancelled_then_resumed_run_equals_an_uninterrupted_one(Optimizer optim, int accumulation)
     {
         var train = SyntheticTask.SingleLabel(100, 11); // 13 batches: the last accumulation group of an epoch is partial
         var eval = SyntheticTask.SingleLabel(30, 12);

@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Training;
 using BertFineTune.Training.Schedules;
 
@@ -7,22 +8,22 @@ public class ScheduleTests
 {
     // Values from transformers' get_*_schedule_with_warmup lambdas, worked out by hand for total 100, warmup 10.
     [Theory]
-    [InlineData(LearningRateScheduleType.Linear, 0, 0.0)]
-    [InlineData(LearningRateScheduleType.Linear, 5, 0.5)]
-    [InlineData(LearningRateScheduleType.Linear, 10, 1.0)]
-    [InlineData(LearningRateScheduleType.Linear, 55, 0.5)]
-    [InlineData(LearningRateScheduleType.Linear, 100, 0.0)]
-    [InlineData(LearningRateScheduleType.Cosine, 5, 0.5)]
-    [InlineData(LearningRateScheduleType.Cosine, 10, 1.0)]
-    [InlineData(LearningRateScheduleType.Cosine, 55, 0.5)] // progress 0.5 → 0.5·(1+cos(π/2))
-    [InlineData(LearningRateScheduleType.Cosine, 32.5, 0.8535533905932737)] // progress 0.25 → 0.5·(1+cos(π/4))
-    [InlineData(LearningRateScheduleType.Cosine, 100, 0.0)]
-    [InlineData(LearningRateScheduleType.Constant, 0, 1.0)]
-    [InlineData(LearningRateScheduleType.Constant, 99, 1.0)]
-    [InlineData(LearningRateScheduleType.ConstantWithWarmup, 0, 0.0)]
-    [InlineData(LearningRateScheduleType.ConstantWithWarmup, 3, 0.3)]
-    [InlineData(LearningRateScheduleType.ConstantWithWarmup, 50, 1.0)]
-    public void Factors_match_hf_formulas(LearningRateScheduleType type, double step, double expected)
+    [InlineData(LrSchedulerType.Linear, 0, 0.0)]
+    [InlineData(LrSchedulerType.Linear, 5, 0.5)]
+    [InlineData(LrSchedulerType.Linear, 10, 1.0)]
+    [InlineData(LrSchedulerType.Linear, 55, 0.5)]
+    [InlineData(LrSchedulerType.Linear, 100, 0.0)]
+    [InlineData(LrSchedulerType.Cosine, 5, 0.5)]
+    [InlineData(LrSchedulerType.Cosine, 10, 1.0)]
+    [InlineData(LrSchedulerType.Cosine, 55, 0.5)] // progress 0.5 → 0.5·(1+cos(π/2))
+    [InlineData(LrSchedulerType.Cosine, 32.5, 0.8535533905932737)] // progress 0.25 → 0.5·(1+cos(π/4))
+    [InlineData(LrSchedulerType.Cosine, 100, 0.0)]
+    [InlineData(LrSchedulerType.Constant, 0, 1.0)]
+    [InlineData(LrSchedulerType.Constant, 99, 1.0)]
+    [InlineData(LrSchedulerType.ConstantWithWarmup, 0, 0.0)]
+    [InlineData(LrSchedulerType.ConstantWithWarmup, 3, 0.3)]
+    [InlineData(LrSchedulerType.ConstantWithWarmup, 50, 1.0)]
+    public void Factors_match_hf_formulas(LrSchedulerType type, double step, double expected)
     {
         var schedule = new LearningRateSchedule(type, 2e-5, 10, 100);
         if (step % 1 != 0)

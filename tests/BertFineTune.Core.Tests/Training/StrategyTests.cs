@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Native;
 using BertFineTune.Tests.Support;
 using BertFineTune.Tests.Training.Support;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BertFineTune.Config;
 using BertFineTune.Native;
 using BertFineTune.Tests.Support;
 using BertFineTune.Tests.Training.Support;
@@ -20,7 +21,7 @@ public class TrainerEndToEndTests
             SaveStrategy = IntervalStrategy.Epoch,
             LoadBestModelAtEnd = true,
             MetricForBestModel = "accuracy",
-            ReportTo = [ReportTarget.Jsonl, ReportTarget.TensorBoard],
+            ReportTo = [ReportSink.Jsonl, ReportSink.Tensorboard],
         };
         var (result, model) = await TrainerHarness.Train(options, SyntheticTask.SingleLabel(240, 1), SyntheticTask.SingleLabel(60, 2));
 
@@ -72,7 +73,7 @@ public class TrainerEndToEndTests
         async Task<(Dictionary<string, float[]>, IReadOnlyList<IReadOnlyDictionary<string, double>>)> Run()
         {
             using var dir = new TempDirectory();
-            var options = TrainerHarness.Options(dir.Path) with { EvalStrategy = IntervalStrategy.Epoch, Threads = 2, DataloaderNumWorkers = 2, Optim = OptimizerKind.AdamWTorchFused };
+            var options = TrainerHarness.Options(dir.Path) with { EvalStrategy = IntervalStrategy.Epoch, Threads = 2, DataloaderNumWorkers = 2, Optim = Optimizer.AdamwTorchFused };
             var (result, model) = await TrainerHarness.Train(options, train, eval);
             return (model.Snapshot(), result.LogHistory);
         }

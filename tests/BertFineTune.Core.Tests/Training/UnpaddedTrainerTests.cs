@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Models;
 using BertFineTune.Tests.Models;
 using BertFineTune.Tests.Support;
@@ -71,9 +72,9 @@ public class UnpaddedTrainerTests(ITestOutputHelper output)
             Epochs = 1,
             BatchSize = batchSize,
             LearningRate = 1e-3,
-            LrSchedulerType = LearningRateScheduleType.Constant,
+            LrSchedulerType = LrSchedulerType.Constant,
             MaxLength = maxLength,
-            Optim = OptimizerKind.AdamWTorchFused,
+            Optim = Optimizer.AdamwTorchFused,
             LoggingSteps = 1,
             SaveStrategy = IntervalStrategy.No,
             ReportTo = [],

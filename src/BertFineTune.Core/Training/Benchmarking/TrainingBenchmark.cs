@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BertFineTune.Config;
 using BertFineTune.Diagnostics;
 using BertFineTune.Hub;
 using BertFineTune.Models;
@@ -176,7 +177,7 @@ public static class TrainingBenchmark
             MaxLength = maxLength,
             Bf16 = bf16,
             Unpadded = unpadded,
-            Optim = OptimizerKind.AdamWTorchFused,
+            Optim = Optimizer.AdamwTorchFused,
             Threads = threads,
             Seed = seed,
             SaveStrategy = IntervalStrategy.No,

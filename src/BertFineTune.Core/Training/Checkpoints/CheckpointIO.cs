@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BertFineTune.Config;
 using BertFineTune.Diagnostics;
 using BertFineTune.Models;
 using BertFineTune.Text.Tokenization;
@@ -41,7 +42,7 @@ internal static class CheckpointIO
 
         var optimizerJson = new JsonObject
         {
-            ["optim"] = optimizer.Kind == OptimizerKind.AdamWTorchFused ? "adamw_torch_fused" : "adamw_torch",
+            ["optim"] = optimizer.Kind.ToYaml(),
             ["step"] = optimizer.StepCount,
             ["betas"] = new JsonArray(AdamWOptimizer.Beta1, AdamWOptimizer.Beta2),
             ["eps"] = AdamWOptimizer.Epsilon,
@@ -58,13 +59,7 @@ internal static class CheckpointIO
 
         var schedulerJson = new JsonObject
         {
-            ["lr_scheduler_type"] = schedule.Type switch
-            {
-                LearningRateScheduleType.Linear => "linear",
-                LearningRateScheduleType.Cosine => "cosine",
-                LearningRateScheduleType.Constant => "constant",
-                _ => "constant_with_warmup",
-            },
+            ["lr_scheduler_type"] = schedule.Type.ToYaml(),
             ["base_lr"] = schedule.BaseLearningRate,
             ["warmup_steps"] = schedule.WarmupSteps,
             ["total_steps"] = schedule.TotalSteps,

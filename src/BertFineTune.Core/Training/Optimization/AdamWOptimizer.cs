@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -27,12 +28,12 @@ public abstract class AdamWOptimizer : IDisposable
     /// <summary>Optimizer steps taken (torch's per-parameter <c>step</c>, shared here).</summary>
     public long StepCount { get; protected set; }
 
-    public abstract OptimizerKind Kind { get; }
+    public abstract Optimizer Kind { get; }
 
-    public static AdamWOptimizer Create(OptimizerKind kind, IReadOnlyList<ParameterGroup> groups) => kind switch
+    public static AdamWOptimizer Create(Optimizer kind, IReadOnlyList<ParameterGroup> groups) => kind switch
     {
-        OptimizerKind.AdamWTorch => new PerParameterAdamW(groups),
-        OptimizerKind.AdamWTorchFused => new FusedAdamW(groups),
+        Optimizer.AdamwTorch => new PerParameterAdamW(groups),
+        Optimizer.AdamwTorchFused => new FusedAdamW(groups),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -55,7 +56,7 @@ public sealed class FusedAdamW : AdamWOptimizer
         }
     }
 
-    public override OptimizerKind Kind => OptimizerKind.AdamWTorchFused;
+    public override Optimizer Kind => Optimizer.AdamwTorchFused;
 
     public override void ZeroGrad()
     {

@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ public sealed class PerParameterAdamW : AdamWOptimizer
         }
     }
 
-    public override OptimizerKind Kind => OptimizerKind.AdamWTorch;
+    public override Optimizer Kind => Optimizer.AdamwTorch;
 
     public override void ZeroGrad()
     {

@@ -1,10 +1,12 @@
+using BertFineTune.Config;
+
 namespace BertFineTune.Training.Schedules;
 
 /// <summary>
 /// The LambdaLR schedules of transformers' <c>get_scheduler</c>. The optimizer step with index k (0-based) uses
 /// <c>baseLr · Factor(k)</c>, so with warmup the very first step runs at learning rate 0, as in HF.
 /// </summary>
-public sealed record LearningRateSchedule(LearningRateScheduleType Type, double BaseLearningRate, long WarmupSteps, long TotalSteps)
+public sealed record LearningRateSchedule(LrSchedulerType Type, double BaseLearningRate, long WarmupSteps, long TotalSteps)
 {
     /// <summary>HF's <c>get_warmup_steps</c>: absolute steps win when above 0, else <c>ceil(total · ratio)</c>.</summary>
     public static long ResolveWarmupSteps(int warmupSteps, double warmupRatio, long totalSteps) =>
@@ -15,7 +17,7 @@ public sealed record LearningRateSchedule(LearningRateScheduleType Type, double 
     /// <summary>The multiplier λ(step).</summary>
     public double Factor(long step)
     {
-        if (Type == LearningRateScheduleType.Constant)
+        if (Type == LrSchedulerType.Constant)
         {
             return 1.0;
         }
@@ -27,10 +29,10 @@ public sealed record LearningRateSchedule(LearningRateScheduleType Type, double 
 
         return Type switch
         {
-            LearningRateScheduleType.ConstantWithWarmup => 1.0,
-            LearningRateScheduleType.Linear =>
+            LrSchedulerType.ConstantWithWarmup => 1.0,
+            LrSchedulerType.Linear =>
                 Math.Max(0.0, (double)(TotalSteps - step) / Math.Max(1, TotalSteps - WarmupSteps)),
-            LearningRateScheduleType.Cosine => CosineFactor(step),
+            LrSchedulerType.Cosine => CosineFactor(step),
             _ => throw new ArgumentOutOfRangeException(nameof(Type), Type, null),
         };
     }

@@ -1,3 +1,5 @@
+using BertFineTune.Config;
+
 namespace BertFineTune.Training.Strategies;
 
 /// <summary>HF's <c>TrainerControl</c>: what to do after the current step or epoch.</summary>

@@ -1,3 +1,4 @@
+using BertFineTune.Config;
 using BertFineTune.Evaluation;
 using BertFineTune.Training;
 
@@ -19,7 +20,7 @@ internal static class TrainerHarness
         LoggingStrategy = IntervalStrategy.Steps,
         LoggingSteps = 5,
         SaveStrategy = IntervalStrategy.No,
-        ReportTo = [ReportTarget.Jsonl],
+        ReportTo = [ReportSink.Jsonl],
     };
 
     public static async Task<(TrainingResult Result, TinyClassifier Model)> Train(
