@@ -124,6 +124,11 @@ public sealed class OnnxTextClassifier : IDisposable
             sessionOptions.IntraOpNumThreads = threads;
         }
 
+        if (!options.SpinBetweenRuns)
+        {
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        }
+
         if (options.OptimizedModelPath is { } optimized)
         {
             sessionOptions.OptimizedModelFilePath = optimized;

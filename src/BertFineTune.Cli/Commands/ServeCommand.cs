@@ -58,8 +58,8 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
             JsonLogs = JsonLogs,
         };
 
-        // One model run is one micro-batch.
-        public TextClassifierOptions ToClassifierOptions() => ToClassifierOptions(Math.Max(1, MaxBatch));
+        // One model run is one micro-batch; ONNX Runtime's threads sleep between runs so Kestrel keeps its share of the cores.
+        public TextClassifierOptions ToClassifierOptions() => ToClassifierOptions(Math.Max(1, MaxBatch)) with { OnnxSpinBetweenRuns = false };
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)

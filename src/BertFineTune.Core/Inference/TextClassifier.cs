@@ -171,6 +171,7 @@ public sealed class TextClassifier : IDisposable
             MaxLength = options.MaxLength,
             BatchSize = options.BatchSize,
             MultiLabelThreshold = options.MultiLabelThreshold,
+            SpinBetweenRuns = options.OnnxSpinBetweenRuns,
         };
         var classifier = exported
             ? OnnxTextClassifier.Load(directory, onnxOptions)

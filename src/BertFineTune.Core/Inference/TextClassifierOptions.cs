@@ -13,8 +13,8 @@ public sealed record TextClassifierOptions
     public bool UseBf16 { get; init; }
 
     /// <summary>
-    /// Unpadded (packed) execution: the model computes the real tokens only and attention re-pads q/k/v; same logits as
-    /// the padded path within float rounding. False runs padded.
+    /// Unpadded (packed) execution: the model computes the real tokens only and attention runs per sequence; same logits
+    /// as the padded path within float rounding. False runs padded. TorchSharp only (ONNX graphs take padded batches).
     /// </summary>
     public bool Unpadded { get; init; } = true;
 
@@ -29,6 +29,9 @@ public sealed record TextClassifierOptions
     /// an HF folder with weights.
     /// </summary>
     public InferenceRuntime? Runtime { get; init; }
+
+    /// <summary>ONNX runtime only: <see cref="OnnxClassifierOptions.SpinBetweenRuns"/> (off for a server that shares its cores).</summary>
+    public bool OnnxSpinBetweenRuns { get; init; } = true;
 }
 
 /// <summary>What executes the model.</summary>

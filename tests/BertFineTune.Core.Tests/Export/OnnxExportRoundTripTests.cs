@@ -65,6 +65,10 @@ public sealed class OnnxExportRoundTripTests : IDisposable
         // Stated tolerance: random tiny models have logits of order 0.1–1; int8 weights move them by a few hundredths.
         var worst = expected.Zip(actual).SelectMany(p => p.First.Zip(p.Second, (e, a) => Math.Abs(e - a))).Max();
         Assert.True(worst <= 0.05, $"{fixture}: largest int8 logit error {worst}");
+
+        // Threads that sleep between runs (as bertft serve sets it) compute the same numbers.
+        using var sleeping = OnnxTextClassifier.Load(output, new OnnxClassifierOptions { SpinBetweenRuns = false });
+        Assert.Equal(actual, sleeping.PredictLogits(texts, pairs));
         var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "config.json"))).RootElement;
         Assert.Equal("int8", config.GetProperty("onnx").GetProperty("quantization").GetString());
     }
