@@ -22,8 +22,8 @@ public class ClassifierSettings : ModelSettings
 
     [CommandOption("--batch-size <N>")]
     [Description("Texts per model run (batches are formed by sorted length; output keeps input order).")]
-    [DefaultValue(64)]
-    public int BatchSize { get; init; } = 64;
+    [DefaultValue(OnnxClassifierOptions.DefaultBatchSize)]
+    public int BatchSize { get; init; } = OnnxClassifierOptions.DefaultBatchSize;
 
     public TextClassifierOptions ToClassifierOptions() => ToClassifierOptions(BatchSize);
 }

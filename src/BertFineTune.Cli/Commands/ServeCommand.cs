@@ -18,7 +18,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public string Urls { get; init; } = ServeOptions.DefaultUrl;
 
         [CommandOption("--max-batch <N>")]
-        [Description("The most texts merged into one model run.")]
+        [Description("The most texts merged into one micro-batch (run as length-sorted model runs of up to 16 texts).")]
         [DefaultValue(64)]
         public int MaxBatch { get; init; } = 64;
 
@@ -58,8 +58,10 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
             JsonLogs = JsonLogs,
         };
 
-        // One model run is one micro-batch; ONNX Runtime's threads sleep between runs so Kestrel keeps its share of the cores.
-        public TextClassifierOptions ToClassifierOptions() => ToClassifierOptions(Math.Max(1, MaxBatch)) with { OnnxSpinBetweenRuns = false };
+        // A micro-batch runs as length-sorted model runs of the usual size; ONNX Runtime's threads sleep between runs so
+        // Kestrel keeps its share of the cores.
+        public TextClassifierOptions ToClassifierOptions() =>
+            ToClassifierOptions(Math.Clamp(MaxBatch, 1, OnnxClassifierOptions.DefaultBatchSize)) with { OnnxSpinBetweenRuns = false };
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)

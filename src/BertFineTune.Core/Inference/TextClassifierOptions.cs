@@ -7,7 +7,7 @@ public sealed record TextClassifierOptions
     public int? MaxLength { get; init; }
 
     /// <summary>Texts per forward pass. Texts are sorted by length first, so each batch pads little.</summary>
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; } = OnnxClassifierOptions.DefaultBatchSize;
 
     /// <summary>Runs every Linear layer's matmul in bfloat16 (weights stay fp32; logits come back fp32).</summary>
     public bool UseBf16 { get; init; }
