@@ -65,7 +65,7 @@ public abstract class HfSequenceClassifier : SequenceClassificationModel, ICheck
 
     /// <summary>The packing of this batch when this model runs unpadded, else null (padded path). Call inside the forward's dispose scope.</summary>
     protected PackedSequences? PackFor(ModelInputs inputs) =>
-        Unpadded && SupportsUnpadded ? PackedSequences.TryCreate(inputs.AttentionMask) : null;
+        Unpadded && SupportsUnpadded ? PackedSequences.TryCreate(inputs.AttentionMask, PackingThreshold) : null;
 
     /// <summary>
     /// <see cref="SequenceClassificationModel.ForwardHidden"/> for a base model whose <paramref name="encode"/> runs packed

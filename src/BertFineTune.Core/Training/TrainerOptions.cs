@@ -58,8 +58,9 @@ public sealed record TrainerOptions
 
     /// <summary>
     /// Unpadded (packed) execution for training and evaluation: every position-wise part runs on the real tokens only
-    /// and attention re-pads q/k/v (<see cref="Models.SequenceClassificationModel.Unpadded"/>). Same math as the padded
-    /// path; false runs padded (<c>hyperparameters.unpadded</c>).
+    /// and attention runs per sequence (<see cref="Models.SequenceClassificationModel.Unpadded"/>; batches with little
+    /// padding run padded, see <see cref="Models.SequenceClassificationModel.PackingThreshold"/>). Same math as the
+    /// padded path; false runs padded (<c>hyperparameters.unpadded</c>).
     /// </summary>
     public bool Unpadded { get; init; } = true;
 

@@ -101,6 +101,7 @@ public class UnpaddedEdgeCaseTests(ITestOutputHelper output)
         IReadOnlyList<float[]> Run(bool unpadded)
         {
             var (model, _) = AutoModelForSequenceClassification.FromPretrained(fixture.ModelFolder, ModelLoadOptions.Default);
+            model.PackingThreshold = 1; // pack every padded batch, however little padding it has
             using var classifier = new TextClassifier(model, AutoTokenizer.FromDirectory(fixture.ModelFolder), new TextClassifierOptions { Unpadded = unpadded, MaxLength = maxLength, BatchSize = 64 });
             Assert.Equal(unpadded, model.Unpadded);
             return classifier.PredictLogits(texts, pairs, null);

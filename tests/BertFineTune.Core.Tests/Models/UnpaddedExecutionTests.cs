@@ -1,5 +1,6 @@
 using BertFineTune.Models;
 using BertFineTune.Models.Layers;
+using BertFineTune.Native;
 using BertFineTune.Tests.Support;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -86,6 +87,7 @@ public class UnpaddedExecutionTests(ITestOutputHelper output)
             Assert.Empty(report.FreshParameters);
             Assert.True(model.SupportsUnpadded);
             model.Unpadded = unpadded;
+            model.PackingThreshold = 1; // pack every padded batch, however little padding it has
             return model;
         }
 
@@ -211,6 +213,7 @@ public class UnpaddedExecutionTests(ITestOutputHelper output)
     [Fact]
     public void Packing_keeps_each_token_at_its_padded_column_and_refuses_left_padding()
     {
+        TorchNativeLoader.EnsureLoaded();
         using var scope = torch.NewDisposeScope();
         var mask = torch.tensor(new long[] { 1, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0, 0 }, [3, 4]);
 
@@ -229,6 +232,19 @@ public class UnpaddedExecutionTests(ITestOutputHelper output)
 
         Assert.Null(PackedSequences.TryCreate(torch.ones(3, 4, dtype: ScalarType.Int64))); // nothing to skip
         Assert.Null(PackedSequences.TryCreate(torch.tensor(new long[] { 0, 1, 1, 1 }, [2, 2]))); // left padding: column 0 is a pad
+    }
+
+    [Fact]
+    public void A_batch_with_little_padding_runs_padded_under_the_default_threshold()
+    {
+        TorchNativeLoader.EnsureLoaded();
+        using var scope = torch.NewDisposeScope();
+        var little = torch.tensor(new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 }, [2, 6]); // 12 columns for 11 tokens: ratio 1.09
+        var much = torch.tensor(new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0 }, [2, 6]); // 12 for 8: ratio 1.5
+
+        Assert.Null(PackedSequences.TryCreate(little, SequenceClassificationModel.DefaultPackingThreshold));
+        Assert.NotNull(PackedSequences.TryCreate(little)); // threshold 1: any padding packs
+        Assert.NotNull(PackedSequences.TryCreate(much, SequenceClassificationModel.DefaultPackingThreshold));
     }
 
     private static (Tensor Logits, double Loss) TrainForwardBackward(SequenceClassificationModel model, ModelInputs batch, Tensor labels)

@@ -51,16 +51,18 @@ public sealed class PackedSequences
     /// <summary>
     /// The packing of <paramref name="attentionMask"/> (<c>[batch, seq]</c>, 1 = real), or null when packing cannot help or
     /// cannot keep the padded path's math: when nothing is padded (every row full), or when a row's first column is padding
-    /// (left padding, an empty row), because the classification heads read column 0.
+    /// (left padding, an empty row), because the classification heads read column 0. With
+    /// <paramref name="minPaddingRatio"/> above 1, also when the batch's padded tokens are at most that many times its
+    /// real tokens: then the work packing saves is smaller than what per-sequence attention costs.
     /// </summary>
-    public static PackedSequences? TryCreate(Tensor attentionMask)
+    public static PackedSequences? TryCreate(Tensor attentionMask, double minPaddingRatio = 1.0)
     {
         using var scope = torch.NewDisposeScope();
         var (batch, length) = (attentionMask.shape[0], attentionMask.shape[1]);
         var real = attentionMask.ne(0);
         var counts = real.sum(1, type: ScalarType.Int64);
         var tokens = counts.sum().item<long>();
-        if (tokens == batch * length || !real.select(1, 0).all().item<bool>())
+        if (batch * length <= tokens * minPaddingRatio || !real.select(1, 0).all().item<bool>())
         {
             return null;
         }
