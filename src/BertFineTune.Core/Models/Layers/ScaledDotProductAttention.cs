@@ -85,8 +85,9 @@ public static class ScaledDotProductAttention
                 key = rotate(key).to(value.dtype);
             }
 
-            var mask = batch.AdditiveMask.narrow(0, row, 1).narrow(-1, 0, n);
-            mask = mask.shape[2] == 1 ? mask : mask.narrow(2, 0, n);
+            // A padding mask is all zeros over a text's own slice (its real tokens are a prefix), so it is left out:
+            // one op less per text, and SDPA may take its unmasked kernel. A sliding window keeps its corner.
+            var mask = batch.AdditiveMask.shape[2] == 1 ? null : batch.AdditiveMask.narrow(0, row, 1).narrow(-1, 0, n).narrow(2, 0, n);
             var context = Compute(query, key, value, mask, dropout, training, implementation);
             outputs[row] = context.transpose(1, 2).reshape(n, -1).MoveToOuterDisposeScope();
             start += n;
@@ -97,28 +98,34 @@ public static class ScaledDotProductAttention
 
     /// <summary>
     /// <paramref name="query"/>, <paramref name="key"/>, <paramref name="value"/> are <c>[batch, heads, seq, head_dim]</c>;
-    /// <paramref name="additiveMask"/> broadcasts to <c>[batch, heads, seq, seq]</c> and holds 0 or <see cref="MaskValue"/>.
+    /// <paramref name="additiveMask"/> broadcasts to <c>[batch, heads, seq, seq]</c> and holds 0 or <see cref="MaskValue"/>;
+    /// null masks nothing.
     /// The result has the dtype of <paramref name="value"/>: bf16 projections attend in bf16, as HF's autocast does.
     /// </summary>
     public static Tensor Compute(
         Tensor query,
         Tensor key,
         Tensor value,
-        Tensor additiveMask,
+        Tensor? additiveMask,
         double dropout,
         bool training,
         AttentionImplementation implementation)
     {
         using var scope = torch.NewDisposeScope();
         var p = training ? dropout : 0.0;
-        var mask = additiveMask.dtype == query.dtype ? additiveMask : additiveMask.to(query.dtype);
+        var mask = additiveMask is null || additiveMask.dtype == query.dtype ? additiveMask : additiveMask.to(query.dtype);
         if (implementation == AttentionImplementation.Sdpa || (implementation == AttentionImplementation.Auto && p == 0 && !PrefersEager(query)))
         {
             return nn.functional.scaled_dot_product_attention(query, key, value, mask, p).MoveToOuterDisposeScope();
         }
 
         var scale = 1.0 / Math.Sqrt(query.shape[^1]);
-        var scores = torch.matmul(query, key.transpose(-1, -2)).mul_(scale).add_(mask);
+        var scores = torch.matmul(query, key.transpose(-1, -2)).mul_(scale);
+        if (mask is not null)
+        {
+            scores.add_(mask);
+        }
+
         var weights = scores.dtype == ScalarType.Float32 ? scores.softmax(-1) : scores.softmax(-1, ScalarType.Float32).to(scores.dtype);
         if (p > 0)
         {
