@@ -118,14 +118,23 @@ public class FixtureParityTests(ITestOutputHelper output)
         Assert.True(Math.Abs(afterLoss - step["loss_after_step"]!.GetValue<double>()) <= 1e-5);
     }
 
-    internal static SequenceClassificationModel Load(ModelFixture fixture, AttentionImplementation attention, bool unpadded = true)
+    /// <summary>
+    /// The fixture's model. Without <paramref name="unpadded"/> it keeps the product's defaults (other tests compare it
+    /// bit for bit with models loaded elsewhere); with it, it runs that path, and unpadded packs every padded batch
+    /// however little padding it has, so padded-against-packed comparisons never fall back to padded.
+    /// </summary>
+    internal static SequenceClassificationModel Load(ModelFixture fixture, AttentionImplementation attention, bool? unpadded = null)
     {
         var (model, report) = AutoModelForSequenceClassification.FromPretrained(fixture.ModelFolder, new ModelLoadOptions { Attention = attention });
         Assert.Equal(HeadSource.Checkpoint, report.Head);
         Assert.Empty(report.FreshParameters);
         Assert.True(model.SupportsUnpadded, $"{fixture.Name} runs unpadded");
-        model.Unpadded = unpadded;
-        model.PackingThreshold = 1; // pack every padded batch, however little padding it has
+        if (unpadded is bool explicitly)
+        {
+            model.Unpadded = explicitly;
+            model.PackingThreshold = 1;
+        }
+
         return model;
     }
 }
