@@ -281,7 +281,10 @@ public class TrainCommandTests
             await Task.Delay(100);
         }
 
-        using (System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        // A process that starts with SIGINT ignored (the test run is a background job of a non-interactive shell) keeps
+        // ignoring it, as .NET does for inherited SIG_IGN; bertft treats SIGTERM the same way, so that is sent there.
+        var signal = IgnoresSignal(process.Id, 2) ? "-TERM" : "-INT";
+        using (System.Diagnostics.Process.Start("kill", [signal, process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
         }
 
@@ -355,6 +358,14 @@ public class TrainCommandTests
         {
             return false;
         }
+    }
+
+    // /proc/<pid>/status: SigIgn is a hex mask with bit (signal − 1) set for each ignored signal.
+    private static bool IgnoresSignal(int pid, int signal)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        var mask = ulong.Parse(line["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        return (mask & (1UL << (signal - 1))) != 0;
     }
 
     private static string Tail(string text) => text.Length <= 2000 ? text : text[^2000..];
