@@ -66,8 +66,9 @@ public static class TorchNativeLoader
             return new TorchNativeLoadResult(null, null, Patched: false);
         }
 
-        // Before the first tensor: resident memory should follow live tensors (see GlibcAllocator).
+        // Before the first tensor: resident memory should follow live tensors (see GlibcAllocator, OneDnnPrimitiveCache).
         GlibcAllocator.ConfigureForTensors();
+        OneDnnPrimitiveCache.Configure();
 
         var dir = FindNativeDirectory() ?? throw new TorchNativeLoadException(
             $"{BridgeFile} and libtorch_cpu.so were not found next to the application (searched: {string.Join(", ", CandidateDirectories())}). " +
