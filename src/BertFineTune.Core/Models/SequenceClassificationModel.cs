@@ -44,7 +44,8 @@ public abstract class SequenceClassificationModel : nn.Module<ModelInputs, Tenso
 
     /// <summary>
     /// Whether this architecture can run unpadded: every position-wise part on the real tokens only (one
-    /// <c>[tokens, hidden]</c> tensor per batch), attention on re-padded q/k/v. Families opt in; the others run padded.
+    /// <c>[tokens, hidden]</c> tensor per batch), attention one sequence at a time (re-padding q/k/v only for masks
+    /// with holes). Families opt in; the others run padded.
     /// </summary>
     /// <remarks>
     /// Opting in takes four small steps (see BERT): the embeddings gather ids and positions with

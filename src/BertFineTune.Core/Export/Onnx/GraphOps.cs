@@ -18,9 +18,9 @@ internal sealed class GraphOps(OnnxGraphBuilder graph, ExportedWeights weights, 
     /// <summary>ONNX Runtime's contrib operator set.</summary>
     public const string MicrosoftDomain = "com.microsoft";
 
-    // A graph has one attention mask input, so each form of it is built once and shared by every layer.
-    private string? _paddingMask;
-    private string? _maskIndex;
+    // Each form of an attention mask input is built once and shared by every layer that reads it.
+    private readonly Dictionary<string, string> _paddingMasks = [];
+    private readonly Dictionary<string, string> _maskIndices = [];
 
     public OnnxGraphBuilder Graph => graph;
 
@@ -97,7 +97,7 @@ internal sealed class GraphOps(OnnxGraphBuilder graph, ExportedWeights weights, 
     };
 
     /// <summary>The additive padding mask <c>[batch, 1, 1, seq]</c>: 0 for tokens, −10000 for padding (built once).</summary>
-    public string PaddingMask(string attentionMask) => _paddingMask ??= AdditiveMask(attentionMask);
+    public string PaddingMask(string attentionMask) => Once(_paddingMasks, attentionMask, AdditiveMask);
 
     /// <summary>
     /// BERT-style self-attention on separate Q/K/V Linears, then the output Linear (no residual). In fp32 it is the
@@ -146,7 +146,18 @@ internal sealed class GraphOps(OnnxGraphBuilder graph, ExportedWeights weights, 
 
     // The int32 [batch, seq] mask the com.microsoft attention kernels take, cast once per graph.
     private string MaskIndex(string attentionMask) =>
-        _maskIndex ??= graph.Node("Cast", [attentionMask], Int("to", (long)TensorProto.Types.DataType.Int32));
+        Once(_maskIndices, attentionMask, mask => graph.Node("Cast", [mask], Int("to", (long)TensorProto.Types.DataType.Int32)));
+
+    private static string Once(Dictionary<string, string> built, string input, Func<string, string> build)
+    {
+        if (!built.TryGetValue(input, out var output))
+        {
+            output = build(input);
+            built[input] = output;
+        }
+
+        return output;
+    }
 
     /// <summary><c>softmax(scores + mask) · v</c>, softmax over the keys.</summary>
     public string AttentionCore(string scores, string additiveMask, string v)
