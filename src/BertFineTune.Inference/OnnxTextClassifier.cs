@@ -117,7 +117,7 @@ public sealed class OnnxTextClassifier : IDisposable
     {
         var config = ExportedModelConfig.Read(directory);
         var tokenizer = AutoTokenizer.FromDirectory(directory);
-        Validate(options, config);
+        ClassifierOptionChecks.ThrowIfInvalid(options.BatchSize, options.MaxLength, config.MaxSequenceLength, options.MultiLabelThreshold, config.Labels.Count, config.File);
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (options.IntraOpThreads is int threads)
         {
@@ -179,35 +179,6 @@ public sealed class OnnxTextClassifier : IDisposable
                 key: "id2label");
         }
 
-    }
-
-    private static void Validate(OnnxClassifierOptions options, ExportedModelConfig config)
-    {
-        var errors = new List<UserError>();
-        if (options.BatchSize < 1)
-        {
-            errors.Add(new UserError("BFT401", $"The batch size must be at least 1 (got {options.BatchSize}).", Key: "--batch-size"));
-        }
-
-        if (options.MaxLength is { } max && (max < 2 || max > config.MaxSequenceLength))
-        {
-            errors.Add(new UserError("BFT402", $"The max length must be between 2 and the model's limit of {config.MaxSequenceLength} tokens (got {max}).", Key: "--max-length"));
-        }
-
-        if (!(options.MultiLabelThreshold is > 0f and < 1f))
-        {
-            errors.Add(new UserError("BFT403", $"The multi-label threshold must be strictly between 0 and 1 (got {options.MultiLabelThreshold}).", Key: "--threshold"));
-        }
-
-        if (config.Labels.Count == 0)
-        {
-            errors.Add(new UserError("BFT404", "The model has no labels (config.json id2label is empty); it cannot classify.", config.File));
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new UserErrorException(errors);
-        }
     }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();

@@ -51,7 +51,7 @@ public sealed class TextClassifier : IDisposable
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(options);
         TorchNativeLoader.EnsureLoaded();
-        Validate(options, model);
+        ClassifierOptionChecks.ThrowIfInvalid(options.BatchSize, options.MaxLength, model.MaxSequenceLength, options.MultiLabelThreshold, model.Labels.Count, configFile: null);
         this.model = model;
         this.tokenizer = tokenizer;
         this.options = options;
@@ -281,38 +281,6 @@ public sealed class TextClassifier : IDisposable
 
     private TextPrediction ToPrediction(float[] logits) =>
         Predictions.FromLogits(logits, Labels, ProblemType == ProblemType.MultiLabelClassification, options.MultiLabelThreshold);
-
-    private static void Validate(TextClassifierOptions options, SequenceClassificationModel model)
-    {
-        var errors = new List<UserError>();
-        if (options.BatchSize < 1)
-        {
-            errors.Add(new UserError("BFT401", $"The batch size must be at least 1 (got {options.BatchSize}).", Key: "--batch-size"));
-        }
-
-        if (options.MaxLength is { } max && (max < 2 || max > model.MaxSequenceLength))
-        {
-            errors.Add(new UserError(
-                "BFT402",
-                $"The max length must be between 2 and the model's limit of {model.MaxSequenceLength} tokens (got {max}).",
-                Key: "--max-length"));
-        }
-
-        if (!(options.MultiLabelThreshold is > 0f and < 1f))
-        {
-            errors.Add(new UserError("BFT403", $"The multi-label threshold must be strictly between 0 and 1 (got {options.MultiLabelThreshold}).", Key: "--threshold"));
-        }
-
-        if (model.Labels.Count == 0)
-        {
-            errors.Add(new UserError("BFT404", "The model has no labels (config.json id2label is empty); it cannot classify."));
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new UserErrorException(errors);
-        }
-    }
 
     private static Device ParseDevice(string name)
     {

@@ -101,6 +101,24 @@ public sealed class OnnxExportRoundTripTests : IDisposable
         Assert.All(a.Zip(b).SelectMany(p => p.First.Zip(p.Second)), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4));
     }
 
+    [Theory]
+    [InlineData(0, null, 0.5f, "BFT401")]
+    [InlineData(8, 1000, 0.5f, "BFT402")]
+    [InlineData(8, null, 1.5f, "BFT403")]
+    public async Task The_onnx_runtime_refuses_the_options_the_torch_runtime_refuses_with_the_same_message(int batchSize, int? maxLength, float threshold, string code)
+    {
+        var output = _temp.File("options-" + code);
+        await OnnxExporter.ExportAsync(Model("tiny-bert"), output, new OnnxExportOptions(), null, CancellationToken.None);
+        var options = new TextClassifierOptions { BatchSize = batchSize, MaxLength = maxLength, MultiLabelThreshold = threshold };
+
+        var onnx = Assert.Throws<UserErrorException>(() => TextClassifier.Load(output, options with { Runtime = InferenceRuntime.Onnx })).Errors.Single();
+        var torch = Assert.Throws<UserErrorException>(() => TextClassifier.Load(Model("tiny-bert"), options with { Runtime = InferenceRuntime.Torch })).Errors.Single();
+
+        Assert.Equal(code, onnx.Code);
+        Assert.Equal(torch.Message, onnx.Message);
+        Assert.Equal(torch.Key, onnx.Key);
+    }
+
     [Fact]
     public async Task Exporting_an_unsupported_architecture_names_the_supported_ones()
     {
