@@ -14,11 +14,8 @@ internal static class BertFamilyGraphs
     public static string Bert(GraphOps ops, GraphInputs inputs, BertConfig config)
     {
         var g = ops.Graph;
-        var words = g.Node("Gather", [ops.Parameter("bert.embeddings.word_embeddings.weight"), inputs.InputIds]);
-        var types = g.Node("Gather", [ops.Parameter("bert.embeddings.token_type_embeddings.weight"), inputs.TokenTypeIds!]);
-        var positions = g.Node("Gather", [ops.Parameter("bert.embeddings.position_embeddings.weight"), ops.PositionIds(inputs.InputIds)]);
-        var embedded = g.Node("Add", [g.Node("Add", [words, types]), positions]);
-        var hidden = BertEncoder(ops, ops.LayerNorm(embedded, "bert.embeddings.LayerNorm", config.LayerNormEps), inputs.AttentionMask, "bert.encoder.layer", config);
+        var embedded = Embeddings(ops, "bert", inputs.InputIds, inputs.TokenTypeIds!, ops.PositionIds(inputs.InputIds), config);
+        var hidden = BertEncoder(ops, embedded, inputs.AttentionMask, "bert.encoder.layer", config);
         var pooled = g.Node("Tanh", [ops.Linear(ops.Token(hidden, 0), "bert.pooler.dense", quantizable: false)]);
         return ops.Linear(pooled, "classifier", quantizable: false);
     }
@@ -30,11 +27,8 @@ internal static class BertFamilyGraphs
         // create_position_ids_from_input_ids: cumsum(id ≠ pad) · (id ≠ pad) + pad.
         var notPad = g.Node("Cast", [g.Node("Not", [g.Node("Equal", [inputs.InputIds, g.ScalarInt64(config.PadTokenId)])])], OnnxGraphBuilder.Int("to", 7));
         var positionIds = g.Node("Add", [g.Node("Mul", [g.Node("CumSum", [notPad, g.ScalarInt64(1)]), notPad]), g.ScalarInt64(config.PadTokenId)]);
-        var words = g.Node("Gather", [ops.Parameter("roberta.embeddings.word_embeddings.weight"), inputs.InputIds]);
-        var types = g.Node("Gather", [ops.Parameter("roberta.embeddings.token_type_embeddings.weight"), g.ScalarInt64(0)]); // every token has type 0
-        var positions = g.Node("Gather", [ops.Parameter("roberta.embeddings.position_embeddings.weight"), positionIds]);
-        var embedded = g.Node("Add", [g.Node("Add", [words, types]), positions]);
-        var hidden = BertEncoder(ops, ops.LayerNorm(embedded, "roberta.embeddings.LayerNorm", config.LayerNormEps), inputs.AttentionMask, "roberta.encoder.layer", config);
+        var embedded = Embeddings(ops, "roberta", inputs.InputIds, g.ScalarInt64(0), positionIds, config); // every token has type 0
+        var hidden = BertEncoder(ops, embedded, inputs.AttentionMask, "roberta.encoder.layer", config);
         var dense = g.Node("Tanh", [ops.Linear(ops.Token(hidden, 0), "classifier.dense", quantizable: false)]);
         return ops.Linear(dense, "classifier.out_proj", quantizable: false);
     }
@@ -58,6 +52,16 @@ internal static class BertFamilyGraphs
 
         var pre = g.Node("Relu", [ops.Linear(ops.Token(hidden, 0), "pre_classifier", quantizable: false)]);
         return ops.Linear(pre, "classifier", quantizable: false);
+    }
+
+    // BertEmbeddings: word + token type + position embeddings, then LayerNorm (dropout is the identity in eval).
+    private static string Embeddings(GraphOps ops, string model, string inputIds, string tokenTypeIds, string positionIds, BertConfig config)
+    {
+        var g = ops.Graph;
+        var words = g.Node("Gather", [ops.Parameter($"{model}.embeddings.word_embeddings.weight"), inputIds]);
+        var types = g.Node("Gather", [ops.Parameter($"{model}.embeddings.token_type_embeddings.weight"), tokenTypeIds]);
+        var positions = g.Node("Gather", [ops.Parameter($"{model}.embeddings.position_embeddings.weight"), positionIds]);
+        return ops.LayerNorm(g.Node("Add", [g.Node("Add", [words, types]), positions]), $"{model}.embeddings.LayerNorm", config.LayerNormEps);
     }
 
     // BertLayer × N: attention (self + output with residual LayerNorm), intermediate (dense + act), output (dense, residual LayerNorm).
