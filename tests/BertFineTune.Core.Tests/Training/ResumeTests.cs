@@ -6,6 +6,7 @@ using BertFineTune.Training;
 
 namespace BertFineTune.Tests.Training;
 
+[Collection(BitForBitRunsCollection.Name)]
 public class ResumeTests
 {
     public ResumeTests() => TorchNativeLoader.EnsureLoaded();

@@ -7,6 +7,7 @@ using BertFineTune.Training;
 
 namespace BertFineTune.Tests.Training;
 
+[Collection(BitForBitRunsCollection.Name)]
 public class TrainerEndToEndTests
 {
     public TrainerEndToEndTests() => TorchNativeLoader.EnsureLoaded();
