@@ -34,7 +34,7 @@ public class BertEmbeddings : nn.Module<ModelInputs, Tensor>
     protected BertEmbeddings(string name, BertConfig config, int width)
         : base(name)
     {
-        word_embeddings = nn.Embedding(config.VocabSize, width, padding_idx: config.PadTokenId);
+        word_embeddings = WordEmbeddings.Create(config.VocabSize, width, config.PadTokenId);
         position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, width);
         token_type_embeddings = nn.Embedding(config.TypeVocabSize, width);
         LayerNorm = new HfLayerNorm(width, config.LayerNormEps);
@@ -53,7 +53,7 @@ public class BertEmbeddings : nn.Module<ModelInputs, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var (ids, types, positions) = AbsolutePositionInputs(inputs, packing);
-        var sum = word_embeddings.forward(ids) + token_type_embeddings.forward(types) + position_embeddings.forward(positions);
+        var sum = WordEmbeddings.Lookup(word_embeddings, ids) + token_type_embeddings.forward(types) + position_embeddings.forward(positions);
         return dropout.forward(LayerNorm.forward(sum)).MoveToOuterDisposeScope();
     }
 

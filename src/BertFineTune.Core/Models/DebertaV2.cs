@@ -25,7 +25,7 @@ public sealed class DebertaV2Embeddings : nn.Module<ModelInputs, Tensor>
     public DebertaV2Embeddings(DebertaV2Config config)
         : base(nameof(DebertaV2Embeddings))
     {
-        word_embeddings = nn.Embedding(config.VocabSize, config.EmbeddingSize, padding_idx: config.PadTokenId);
+        word_embeddings = WordEmbeddings.Create(config.VocabSize, config.EmbeddingSize, config.PadTokenId);
         register_module(nameof(word_embeddings), word_embeddings);
         if (config.PositionBiasedInput)
         {
@@ -58,7 +58,7 @@ public sealed class DebertaV2Embeddings : nn.Module<ModelInputs, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var (ids, types, positions) = BertEmbeddings.AbsolutePositionInputs(inputs, packing);
-        var embeddings = word_embeddings.forward(ids);
+        var embeddings = WordEmbeddings.Lookup(word_embeddings, ids);
         if (position_embeddings is not null)
         {
             embeddings = embeddings + position_embeddings.forward(positions);

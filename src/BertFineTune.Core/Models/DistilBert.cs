@@ -19,7 +19,7 @@ public sealed class DistilBertEmbeddings : nn.Module<Tensor, Tensor>
     public DistilBertEmbeddings(DistilBertConfig config)
         : base("Embeddings")
     {
-        word_embeddings = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: config.PadTokenId);
+        word_embeddings = WordEmbeddings.Create(config.VocabSize, config.HiddenSize, config.PadTokenId);
         position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
         if (config.SinusoidalPosEmbds)
         {
@@ -67,7 +67,7 @@ public sealed class DistilBertEmbeddings : nn.Module<Tensor, Tensor>
             (ids, positions) = (packing.Pack(ids), packing.Pack(positions.expand_as(inputIds)));
         }
 
-        var sum = word_embeddings.forward(ids) + position_embeddings.forward(positions);
+        var sum = WordEmbeddings.Lookup(word_embeddings, ids) + position_embeddings.forward(positions);
         return dropout.forward(LayerNorm.forward(sum)).MoveToOuterDisposeScope();
     }
 }

@@ -18,7 +18,7 @@ public sealed class ModernBertEmbeddings : nn.Module<Tensor, Tensor>
     public ModernBertEmbeddings(ModernBertConfig config)
         : base(nameof(ModernBertEmbeddings))
     {
-        tok_embeddings = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: config.PadTokenId);
+        tok_embeddings = WordEmbeddings.Create(config.VocabSize, config.HiddenSize, config.PadTokenId);
         norm = new HfLayerNorm(config.HiddenSize, config.NormEps, config.NormBias);
         drop = nn.Dropout(config.EmbeddingDropout);
         register_module(nameof(tok_embeddings), tok_embeddings);
@@ -33,7 +33,7 @@ public sealed class ModernBertEmbeddings : nn.Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var ids = packing?.Pack(inputIds) ?? inputIds;
-        return drop.forward(norm.forward(tok_embeddings.forward(ids))).MoveToOuterDisposeScope();
+        return drop.forward(norm.forward(WordEmbeddings.Lookup(tok_embeddings, ids))).MoveToOuterDisposeScope();
     }
 }
 

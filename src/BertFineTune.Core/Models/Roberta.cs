@@ -25,7 +25,7 @@ public sealed class RobertaEmbeddings : nn.Module<ModelInputs, Tensor>
         : base(nameof(RobertaEmbeddings))
     {
         _padding = config.PadTokenId;
-        word_embeddings = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: config.PadTokenId);
+        word_embeddings = WordEmbeddings.Create(config.VocabSize, config.HiddenSize, config.PadTokenId);
         position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize, padding_idx: config.PadTokenId);
         token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
         LayerNorm = new HfLayerNorm(config.HiddenSize, config.LayerNormEps);
@@ -61,7 +61,7 @@ public sealed class RobertaEmbeddings : nn.Module<ModelInputs, Tensor>
             (ids, types, positions) = (packing.Pack(ids), packing.Pack(types), packing.Pack(positions));
         }
 
-        var sum = word_embeddings.forward(ids) + token_type_embeddings.forward(types) + position_embeddings.forward(positions);
+        var sum = WordEmbeddings.Lookup(word_embeddings, ids) + token_type_embeddings.forward(types) + position_embeddings.forward(positions);
         return dropout.forward(LayerNorm.forward(sum)).MoveToOuterDisposeScope();
     }
 }

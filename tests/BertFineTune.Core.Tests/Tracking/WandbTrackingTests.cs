@@ -143,7 +143,9 @@ public class WandbTrackingTests
         using var dir = new TempDirectory();
         TrackedTraining.WriteData(dir.Path);
         using var server = new FakeWandbServer(TrackedTraining.WandbKey) { NeverAnswer = true };
-        var options = TrackedTraining.Fast(Env) with { RequestTimeout = TimeSpan.FromSeconds(1), MaxAttempts = 2, FinishTimeout = TimeSpan.FromSeconds(2) };
+        // Both tries (2 × 0.5 s) end well inside the end-of-run wait, however short the training: with 1 s tries and a 2 s
+        // wait a fast run ended before the sender gave up, and the end-of-run wait (not a warning) reported it.
+        var options = TrackedTraining.Fast(Env) with { RequestTimeout = TimeSpan.FromMilliseconds(500), MaxAttempts = 2, FinishTimeout = TimeSpan.FromSeconds(5) };
 
         var outcome = await TrackedTraining.RunAsync(dir.Path, Yaml(server), Env, options);
 
