@@ -63,6 +63,57 @@ public class AdamWTests
     }
 
     [Fact]
+    public void Fused_equals_per_parameter_bit_for_bit_on_rows_that_never_get_a_gradient()
+    {
+        // The fused step clamps the second moment before its root (MKL's slow path on zeros); rows whose moments stay
+        // zero, as unseen vocabulary rows do, and tiny moments must still give torch's denominator exactly.
+        var (perParam, perParamGroups) = MakeParameters(seed: 5);
+        var (fused, fusedGroups) = MakeParameters(seed: 5);
+        using var a = AdamWOptimizer.Create(Optimizer.AdamwTorch, perParamGroups);
+        using var b = new FusedAdamW(fusedGroups);
+        using (torch.no_grad())
+        {
+            // Rows at zero show even a 1e-18 difference in their update, so a clamp that changed the denominator would show.
+            foreach (var p in perParam.Concat(fused).Where(p => p.Name.Contains("word_embeddings", StringComparison.Ordinal)))
+            {
+                p.Parameter.narrow(0, 40, 5).zero_();
+            }
+        }
+
+        var gen = new Generator(13);
+        for (var step = 0; step < 4; step++)
+        {
+            using var scope = torch.NewDisposeScope();
+            a.ZeroGrad();
+            b.ZeroGrad();
+            for (var i = 0; i < perParam.Count; i++)
+            {
+                var g = torch.randn(perParam[i].Parameter.shape, generator: gen);
+                if (perParam[i].Name.Contains("word_embeddings", StringComparison.Ordinal))
+                {
+                    g.narrow(0, 0, 40).zero_(); // 40 of 50 rows never seen
+                    g.narrow(0, 40, 5).mul_(1e-22f); // squares below the smallest normal float
+                }
+
+                using (torch.no_grad())
+                {
+                    perParam[i].Parameter.grad ??= torch.zeros_like(perParam[i].Parameter);
+                    perParam[i].Parameter.grad!.add_(g);
+                    fused[i].Parameter.grad!.add_(g);
+                }
+            }
+
+            a.Step(1e-3);
+            b.Step(1e-3);
+        }
+
+        for (var i = 0; i < perParam.Count; i++)
+        {
+            Assert.Equal(0f, (perParam[i].Parameter - fused[i].Parameter).abs().max().item<float>());
+        }
+    }
+
+    [Fact]
     public void Fused_parameters_are_views_of_one_flat_buffer_that_backward_fills()
     {
         torch.manual_seed(0);

@@ -27,6 +27,9 @@ public sealed class FusedAdamW : AdamWOptimizer
     /// <summary>1M elements: 4 MB per buffer, about 20 MB for the five a chunk touches (a server L3's share).</summary>
     public const long DefaultChunkElements = 1 << 20;
 
+    /// <summary>float's smallest normal value (FLT_MIN).</summary>
+    private const float SmallestNormal = 1.17549435e-38f;
+
     private readonly List<FlatGroup> _flat = [];
     private readonly Tensor? _denominator;
 
@@ -85,10 +88,11 @@ public sealed class FusedAdamW : AdamWOptimizer
 
                 c.ExpAvg.lerp_(c.Grads, lerpWeight);
                 c.ExpAvgSq.mul_(Beta2).addcmul_(c.Grads, c.Grads, 1 - Beta2);
-                // pow(0.5), not sqrt: the same correctly rounded root, but ATen's sqrt goes to MKL's vector library, which takes
-                // a slow path on zeros, and every never-seen vocabulary row keeps a zero second moment (~4 % of a MiniLM
-                // step in a profile).
-                c.Denominator.copy_(c.ExpAvgSq).pow_(0.5).div_(biasCorrection2Sqrt).add_(Epsilon);
+                // The root of the second moment clamped at the smallest normal float: zero and subnormal inputs (every
+                // never-seen vocabulary row keeps a zero moment) send MKL's vector sqrt down a slow path that doubled this
+                // pass (MiniLM: 14.9 → 6.9 ms a step). The clamped root, at most 1.1e-19, vanishes when eps (1e-8) is
+                // added, so the denominator is bit for bit torch's (AdamWTests holds it to the unclamped per-parameter one).
+                c.Denominator.copy_(c.ExpAvgSq).clamp_min_(SmallestNormal).sqrt_().div_(biasCorrection2Sqrt).add_(Epsilon);
                 c.Params.addcdiv_(c.ExpAvg, c.Denominator, -stepSize);
             }
         }
