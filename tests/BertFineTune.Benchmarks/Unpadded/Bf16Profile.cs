@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using BertFineTune.Models.Layers;
-using BertFineTune.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,8 +21,7 @@ internal static class Bf16Profile
 
     public static async Task<int> RunAsync(string[] args)
     {
-        TorchNativeLoader.EnsureLoaded();
-        var rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
+        var rounds = Rounds.Start(args);
         torch.set_num_threads(1);
         var process = Process.GetCurrentProcess();
         var batches = (await FortunesLengths.BatchesAsync()).Take(6).ToList();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using BertFineTune.Models.Layers;
-using BertFineTune.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,8 +24,7 @@ internal static class PerSequenceAttentionPrecision
 
     public static async Task<int> RunAsync(string[] args)
     {
-        TorchNativeLoader.EnsureLoaded();
-        var rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
+        var rounds = Rounds.Start(args);
         torch.set_num_threads(2);
         var batches = (await FortunesLengths.BatchesAsync()).Take(12).ToList();
         foreach (var dropout in new[] { 0.1, 0.0 })

@@ -2,7 +2,6 @@ using BertFineTune.Config;
 using BertFineTune.Diagnostics;
 using BertFineTune.Hub;
 using BertFineTune.Models;
-using BertFineTune.Native;
 using BertFineTune.Pipelines;
 using BertFineTune.Tests.Support;
 using BertFineTune.Text.Tokenization;
@@ -21,8 +20,7 @@ internal static class TrainingAB
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        TorchNativeLoader.EnsureLoaded();
-        var rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 2;
+        var rounds = Rounds.Start(args, 2);
         var steps = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15;
         var file = args.Length > 2 ? args[2] : RepoPaths.Data("fortunes", "fortunes.csv");
         var (textColumn, labelColumn) = args.Length > 4 ? (args[3], args[4]) : ("quote", "topic");
