@@ -33,7 +33,8 @@ public sealed class Trainer
         ComputeMetrics = computeMetrics;
         Device = DeviceResolver.Resolve(options.Device);
         Precision = PrecisionPlan.Resolve(options.Bf16, options.Fp16, Device);
-        Warnings = Precision.Warning is null ? [] : [Precision.Warning];
+        MaxLength = Math.Min(options.MaxLength, model.MaxSequenceLength);
+        Warnings = [.. new[] { Precision.Warning, MaxLengthWarning(options.MaxLength, model.MaxSequenceLength) }.OfType<UserError>()];
     }
 
     public SequenceClassificationModel Model { get; }
@@ -52,7 +53,13 @@ public sealed class Trainer
     /// <summary>Observers of the run (experiment trackers); HF's <c>callbacks</c>.</summary>
     public IReadOnlyList<ITrainerCallback> Callbacks { get; init; } = [];
 
-    /// <summary>Warnings known before training starts (for example the fp16 → bf16 fallback on a CPU).</summary>
+    /// <summary>
+    /// Tokens per example after truncation: <see cref="TrainerOptions.MaxLength"/>, capped at the model's limit (its
+    /// position embeddings), as the tokenizers' <c>model_max_length</c> caps it for HF users.
+    /// </summary>
+    public int MaxLength { get; }
+
+    /// <summary>Warnings known before training starts (for example the fp16 → bf16 fallback on a CPU, or a capped max_length).</summary>
     public IReadOnlyList<UserError> Warnings { get; }
 
     /// <summary>
@@ -95,6 +102,15 @@ public sealed class Trainer
     public int[] UntruncatedTokenLengths(IReadOnlyList<TrainingExample> examples) =>
         Encodings(examples).UntruncatedLengths(Environment.ProcessorCount);
 
+    /// <summary>BFT311 when <paramref name="asked"/> is above the model's <paramref name="limit"/>: training goes on at the limit.</summary>
+    private static UserError? MaxLengthWarning(int asked, int limit) => asked <= limit
+        ? null
+        : new UserError(
+            "BFT311",
+            $"max_length {asked} is above this model's limit of {limit} tokens (its position embeddings); texts are truncated at {limit}. Set max_length to {limit} or less to silence this.",
+            Key: "hyperparameters.max_length",
+            Severity: Severity.Warning);
+
     /// <summary>The (cached) encodings of <paramref name="examples"/>; a list whose length changed is encoded afresh.</summary>
     internal TokenizedDataset Encodings(IReadOnlyList<TrainingExample> examples)
     {
@@ -103,7 +119,7 @@ public sealed class Trainer
             return cached;
         }
 
-        var fresh = new TokenizedDataset(examples, Tokenizer, Options.MaxLength);
+        var fresh = new TokenizedDataset(examples, Tokenizer, MaxLength);
         _encodings.AddOrUpdate(examples, fresh);
         return fresh;
     }
