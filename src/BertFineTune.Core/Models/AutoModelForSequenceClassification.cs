@@ -19,9 +19,18 @@ public static class AutoModelForSequenceClassification
     /// fresh and reported in <see cref="ModelLoadResult.Report"/>.
     /// </summary>
     /// <exception cref="UserErrorException">Unknown model_type, bad config, unreadable weights, or keys that do not fit.</exception>
+    /// <remarks>
+    /// The weights are read and copied on a thread that ends with the load (<see cref="ShortLivedThread"/>), so that the
+    /// OpenMP workers the copies start do not outlive it and slow the training thread's own team.
+    /// </remarks>
     public static ModelLoadResult FromPretrained(string directory, ModelLoadOptions options)
     {
         TorchNativeLoader.EnsureLoaded();
+        return ShortLivedThread.Run(() => Load(directory, options));
+    }
+
+    private static ModelLoadResult Load(string directory, ModelLoadOptions options)
+    {
         var json = ConfigJson.Load(directory);
         var modelType = json.String("model_type") ?? throw new UserErrorException(
             ModelErrors.UnknownModelType,

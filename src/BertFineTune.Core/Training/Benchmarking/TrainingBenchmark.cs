@@ -83,7 +83,9 @@ public static class TrainingBenchmark
         var peaks = new Dictionary<string, MatmulPeak>(StringComparer.Ordinal);
         foreach (var (name, bf16) in precisions)
         {
-            var peak = GemmPeak.Measure(linearShapes, rowCounts, bf16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32, options.PeakBudgetPerShape, cancellationToken);
+            // On a thread that ends with it (ShortLivedThread): an OpenMP team left alive beside the training thread's
+            // would make its workers sleep between ops for the whole timed run.
+            var peak = ShortLivedThread.Run(() => GemmPeak.Measure(linearShapes, rowCounts, bf16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32, options.PeakBudgetPerShape, cancellationToken));
             peaks[name] = peak;
             log?.Report($"{name} matmul peak: {peak.Gflops:0.0} GFLOP/s (best of {peak.Gemms.Count} GEMM shapes)");
         }
