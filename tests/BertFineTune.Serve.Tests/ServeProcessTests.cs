@@ -28,13 +28,7 @@ public class ServeProcessTests
 
         using var classifier = TextClassifier.Load(model, new TextClassifierOptions());
         var expected = classifier.PredictBatch(texts);
-        var results = body.RootElement.GetProperty("results").EnumerateArray().ToList();
-        Assert.Equal(texts.Length, results.Count);
-        for (var i = 0; i < texts.Length; i++)
-        {
-            Assert.Equal(expected[i].Label, results[i].GetProperty("label").GetString());
-            Assert.Equal(expected[i].Score, results[i].GetProperty("score").GetSingle(), 1e-5f);
-        }
+        AssertSameResults(expected, body);
 
         using var info = JsonDocument.Parse(await client.GetStringAsync("/v1/model"));
         Assert.Equal(["neg", "neu", "pos"], info.RootElement.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
@@ -64,13 +58,7 @@ public class ServeProcessTests
         // scores prove the same runs (one run of all 40 differs by up to ~0.007 here).
         using var classifier = OnnxTextClassifier.Load(folder, new OnnxClassifierOptions { BatchSize = OnnxClassifierOptions.DefaultBatchSize });
         var expected = classifier.PredictBatch(texts);
-        var results = body.RootElement.GetProperty("results").EnumerateArray().ToList();
-        Assert.Equal(texts.Length, results.Count);
-        for (var i = 0; i < texts.Length; i++)
-        {
-            Assert.Equal(expected[i].Label, results[i].GetProperty("label").GetString());
-            Assert.Equal(expected[i].Score, results[i].GetProperty("score").GetSingle(), 1e-5f);
-        }
+        AssertSameResults(expected, body);
 
         server.Terminate();
         await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
@@ -157,5 +145,17 @@ public class ServeProcessTests
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Equal("bertft: error BFT406: --device: Device 'cuda' was asked for, but CUDA is not available in this build or on this machine. Use --device cpu.", result.Stderr.Trim());
+    }
+
+    /// <summary>The served <c>results</c> carry the direct classifier's labels and scores, in request order.</summary>
+    private static void AssertSameResults(IReadOnlyList<TextPrediction> expected, JsonDocument body)
+    {
+        var results = body.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(expected.Count, results.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Label, results[i].GetProperty("label").GetString());
+            Assert.Equal(expected[i].Score, results[i].GetProperty("score").GetSingle(), 1e-5f);
+        }
     }
 }

@@ -15,6 +15,10 @@ namespace BertFineTune.Native;
 public static class ShortLivedThread
 {
     /// <summary>Runs <paramref name="work"/> on a new thread and waits for it; exceptions surface as thrown.</summary>
+    /// <remarks>
+    /// A plain thread joined, not a long-running task: a task completes before its thread has exited, and libgomp frees
+    /// the thread's team only at the exit.
+    /// </remarks>
     public static T Run<T>(Func<T> work)
     {
         T? result = default;

@@ -43,8 +43,8 @@ public class GlibcAllocatorTests(ITestOutputHelper output)
     internal static int RunSteadyState(TextWriter writer)
     {
         TorchNativeLoader.EnsureLoaded();
-        var configured = GlibcAllocator.IsAvailable && Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is null;
-        if (configured && GlibcAllocator.ConfigureForTensors())
+        // The loader configured the allocator already (unless the control run's GLIBC_TUNABLES asked it not to).
+        if (Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is null && GlibcAllocator.ConfigureForTensors())
         {
             writer.WriteLine("the loader did not configure the allocator");
             return 1;
