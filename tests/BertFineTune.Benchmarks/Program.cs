@@ -8,7 +8,7 @@ if (args is ["loadtest", .. var loadTestArgs])
     return await LoadTest.RunAsync(loadTestArgs);
 }
 
-// `unpad-attention [rounds]`, `unpad-pairs [batches]`, `unpad-bf16 [rounds]`, `unpad-attention-precision [rounds]` and `unpad-train [rounds] [steps]`: interleaved A/B measurements of unpadded execution.
+// `unpad-attention [rounds]`, `unpad-pairs [batches]`, `unpad-bf16 [rounds]`, `unpad-attention-precision [rounds]`, `unpad-attention-kernel [rounds]` and `unpad-train [rounds] [steps]`: interleaved A/B measurements of unpadded execution.
 if (args is ["unpad-attention", .. var attentionArgs])
 {
     return await BertFineTune.Benchmarks.Unpadded.AttentionStrategies.RunAsync(attentionArgs);
@@ -27,6 +27,11 @@ if (args is ["unpad-bf16", .. var bf16Args])
 if (args is ["unpad-attention-precision", .. var precisionArgs])
 {
     return await BertFineTune.Benchmarks.Unpadded.PerSequenceAttentionPrecision.RunAsync(precisionArgs);
+}
+
+if (args is ["unpad-attention-kernel", .. var kernelArgs])
+{
+    return await BertFineTune.Benchmarks.Unpadded.PackedAttentionKernelAB.RunAsync(kernelArgs);
 }
 
 if (args is ["unpad-train", .. var trainArgs])

@@ -67,7 +67,9 @@ public abstract class SequenceClassificationModel : nn.Module<ModelInputs, Tenso
     /// With <see cref="Unpadded"/>, a batch runs packed only when its padded tokens exceed its real tokens by more than
     /// this factor. The default 1.2 comes from <c>bertft bench</c> with MiniLM on 2 cores: on SpamAssassin (padding
     /// ratio 1.06) packing made a bf16 step 11 % slower, per-sequence attention costing more than the 6 % of tokens it
-    /// skips; on fortunes (2.89) it made steps 2–3× faster. 1 packs every batch that has any padding.
+    /// skips; on fortunes (2.89) it made steps 2–3× faster. Rechecked with the packed attention kernel: packing every
+    /// SpamAssassin batch still made a bf16 step slower (416–433 against 396–405 ms). 1 packs every batch that has any
+    /// padding.
     /// </summary>
     public double PackingThreshold { get; set; } = DefaultPackingThreshold;
 

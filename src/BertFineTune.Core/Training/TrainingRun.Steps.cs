@@ -96,6 +96,12 @@ internal sealed partial class TrainingRun
         }
 
         optimizer.ZeroGrad();
+
+        // The step's autograd graph is gone by now. Custom autograd nodes (the packed attention kernel's) each marshal
+        // two delegates, whose small native thunks are freed only once the GC has collected them: left to the GC's own
+        // pace (every ~20 steps), they sat between each step's large tensor blocks and fragmented glibc's heap (200 bf16
+        // bench steps: 1.43 GB peak against 1.29 GB with this collection, which costs well under a millisecond).
+        GC.Collect(0);
         _state.GlobalStep++;
         _stepsThisRun++;
     }

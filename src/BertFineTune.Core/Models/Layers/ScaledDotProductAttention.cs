@@ -1,3 +1,4 @@
+using BertFineTune.Models.Layers.PackedAttention;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,13 +21,15 @@ public static class ScaledDotProductAttention
     /// sequence structure comes back. <paramref name="rotate"/> (RoPE) is applied to q and k on <c>[batch, heads, seq, head_dim]</c>.
     /// </summary>
     /// <remarks>
-    /// Packed right-padded batches attend one sequence at a time on its own slice (no padded keys or queries at all);
-    /// other packings re-pad q/k/v to <c>[batch, seq]</c> for one kernel call. Measured (AttentionStrategies in the
-    /// benchmarks: forward + backward of this core alone, all-MiniLM-L6-v2's 12 × 32 heads, 10 fortunes batches of 16,
-    /// SDPA, CPU time on one thread): per sequence 117 ms, length-grouped re-pad (groups of 4) 154 ms, re-pad 350 ms,
-    /// block-diagonal mask over all packed tokens 360 ms, the padded path's attention 376 ms. On 2 threads of a machine
-    /// oversubscribed ~40×, wall time ranked per sequence last (3.2× re-pad): many small kernel calls each wait for the
-    /// thread pool there; re-measure on a quiet machine.
+    /// Packed right-padded batches attend one sequence at a time on its own slice (no padded keys or queries at all):
+    /// through the packed kernel (<see cref="PackedSelfAttention"/>) when nothing but padding is masked and the
+    /// implementation is <see cref="AttentionImplementation.Auto"/>, else one LibTorch call per text. Other packings re-pad
+    /// q/k/v to <c>[batch, seq]</c> for one kernel call. Measured (AttentionStrategies in the benchmarks: forward + backward
+    /// of this core alone, all-MiniLM-L6-v2's 12 × 32 heads, 10 fortunes batches of 16, SDPA, CPU time on one thread): per
+    /// sequence 117 ms, length-grouped re-pad (groups of 4) 154 ms, re-pad 350 ms, block-diagonal mask over all packed
+    /// tokens 360 ms, the padded path's attention 376 ms. The packed kernel then halved per-sequence LibTorch attention in
+    /// wall time on 2 threads (PackedAttentionKernelAB in the benchmarks): the LibTorch calls per text cost more to
+    /// dispatch than the work they do.
     /// </remarks>
     public static Tensor SelfAttention(
         Tensor qkv,
@@ -40,6 +43,11 @@ public static class ScaledDotProductAttention
         using var scope = torch.NewDisposeScope();
         if (batch.Packing?.PrefixLengths is { } lengths)
         {
+            if (UsesPackedKernel(qkv, heads, batch, implementation, rotate))
+            {
+                return PackedSelfAttention.Apply(qkv, heads, lengths, training ? dropout : 0.0).MoveToOuterDisposeScope();
+            }
+
             return PerSequence(qkv, heads, batch, lengths, dropout, training, implementation, rotate).MoveToOuterDisposeScope();
         }
 
@@ -57,6 +65,13 @@ public static class ScaledDotProductAttention
         var context = Compute(query, key, value, batch.AdditiveMask, dropout, training, implementation);
         return batch.ToStates(HeadSplit.Merge(context)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The packed kernel takes texts that attend to all their own tokens (a padding mask only, no rotary positions) when
+    /// the implementation is left to us.
+    /// </summary>
+    private static bool UsesPackedKernel(Tensor qkv, long heads, AttentionBatch batch, AttentionImplementation implementation, Func<Tensor, Tensor>? rotate) =>
+        implementation == AttentionImplementation.Auto && rotate is null && batch.AdditiveMask.shape[2] == 1 && PackedSelfAttention.Supports(qkv, heads);
 
     /// <summary>Each packed row on its own: its slice of q/k/v, its corner of the mask (the sliding window stays exact).</summary>
     private static Tensor PerSequence(
