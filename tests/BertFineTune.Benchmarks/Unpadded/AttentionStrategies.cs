@@ -21,15 +21,9 @@ namespace BertFineTune.Benchmarks.Unpadded;
 /// </summary>
 internal static class AttentionStrategies
 {
-    private const long Heads = 12;
-    private const long HeadDim = 32;
-    private const long Width = Heads * HeadDim;
-
     public static async Task<int> RunAsync(string[] args)
     {
-        var rounds = Rounds.Start(args);
-        torch.set_num_threads(1);
-        var batches = (await FortunesLengths.BatchesAsync()).Take(10).ToList();
+        var (rounds, batches) = await Rounds.StartOnFortunesAsync(args, threads: 1, batchCount: 10);
         var real = batches.Sum(b => b.Sum());
         var padded = batches.Sum(b => b.Length * b.Max());
         Console.WriteLine($"{batches.Count} fortunes batches of 16: {real} real tokens, {padded} padded ({(double)padded / real:0.00}x); threads {torch.get_num_threads()}");
@@ -77,8 +71,8 @@ internal static class AttentionStrategies
             using var scope = torch.NewDisposeScope();
             var tokens = lengths.Sum();
             var qkv = attend == PaddedReference
-                ? torch.randn(lengths.Length, lengths.Max(), 3 * Width).to(dtype).requires_grad_()
-                : torch.randn(tokens, 3 * Width).to(dtype).requires_grad_();
+                ? torch.randn(lengths.Length, lengths.Max(), 3 * MiniLmShape.Hidden).to(dtype).requires_grad_()
+                : torch.randn(tokens, 3 * MiniLmShape.Hidden).to(dtype).requires_grad_();
             var context = attend(lengths, qkv);
             context.sum().backward();
         }
@@ -107,16 +101,16 @@ internal static class AttentionStrategies
         {
             // Equal lengths: nothing to pack, the tokens already form the padded grid.
             var grid = qkv.view(lengths.Length, lengths[0], -1);
-            return ScaledDotProductAttention.SelfAttention(grid, Heads, batch, 0, false, AttentionImplementation.Sdpa).reshape(-1, Width);
+            return ScaledDotProductAttention.SelfAttention(grid, MiniLmShape.Heads, batch, 0, false, AttentionImplementation.Sdpa).reshape(-1, MiniLmShape.Hidden);
         }
 
-        return ScaledDotProductAttention.SelfAttention(qkv, Heads, batch, 0, false, AttentionImplementation.Sdpa);
+        return ScaledDotProductAttention.SelfAttention(qkv, MiniLmShape.Heads, batch, 0, false, AttentionImplementation.Sdpa);
     }
 
     private static Tensor PaddedReference(int[] lengths, Tensor qkv)
     {
         var mask = Mask(lengths, lengths.Max());
-        return ScaledDotProductAttention.SelfAttention(qkv, Heads, new AttentionBatch(ScaledDotProductAttention.PaddingMask(mask)), 0, false, AttentionImplementation.Sdpa);
+        return ScaledDotProductAttention.SelfAttention(qkv, MiniLmShape.Heads, new AttentionBatch(ScaledDotProductAttention.PaddingMask(mask)), 0, false, AttentionImplementation.Sdpa);
     }
 
     private static Tensor PerSequence(int[] lengths, Tensor qkv)
@@ -125,9 +119,9 @@ internal static class AttentionStrategies
         long start = 0;
         foreach (var length in lengths)
         {
-            var split = qkv.narrow(0, start, length).view(1, length, 3, Heads, HeadDim).permute(2, 0, 3, 1, 4);
+            var split = qkv.narrow(0, start, length).view(1, length, 3, MiniLmShape.Heads, MiniLmShape.HeadDim).permute(2, 0, 3, 1, 4);
             var context = nn.functional.scaled_dot_product_attention(split[0], split[1], split[2]);
-            outputs.Add(context.transpose(1, 2).reshape(length, Width));
+            outputs.Add(context.transpose(1, 2).reshape(length, MiniLmShape.Hidden));
             start += length;
         }
 
@@ -140,9 +134,9 @@ internal static class AttentionStrategies
         var owner = torch.tensor(lengths.SelectMany((l, row) => Enumerable.Repeat((long)row, l)).ToArray());
         var other = owner.unsqueeze(0).ne(owner.unsqueeze(1));
         var mask = torch.zeros(tokens, tokens, dtype: qkv.dtype).masked_fill(other, ScaledDotProductAttention.MaskValue);
-        var split = qkv.view(1, tokens, 3, Heads, HeadDim).permute(2, 0, 3, 1, 4);
+        var split = qkv.view(1, tokens, 3, MiniLmShape.Heads, MiniLmShape.HeadDim).permute(2, 0, 3, 1, 4);
         var context = nn.functional.scaled_dot_product_attention(split[0], split[1], split[2], mask);
-        return context.transpose(1, 2).reshape(tokens, Width);
+        return context.transpose(1, 2).reshape(tokens, MiniLmShape.Hidden);
     }
 
     private static Tensor Grouped(int[] lengths, Tensor qkv)

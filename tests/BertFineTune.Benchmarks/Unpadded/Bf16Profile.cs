@@ -16,23 +16,18 @@ namespace BertFineTune.Benchmarks.Unpadded;
 /// </summary>
 internal static class Bf16Profile
 {
-    private const long Hidden = 384;
-    private const long Heads = 12;
-
     public static async Task<int> RunAsync(string[] args)
     {
-        var rounds = Rounds.Start(args);
-        torch.set_num_threads(1);
+        var (rounds, batches) = await Rounds.StartOnFortunesAsync(args, threads: 1, batchCount: 6);
         var process = Process.GetCurrentProcess();
-        var batches = (await FortunesLengths.BatchesAsync()).Take(6).ToList();
         torch.manual_seed(0);
-        var wq = torch.randn(Hidden, Hidden) * 0.05;
-        var wk = torch.randn(Hidden, Hidden) * 0.05;
-        var wv = torch.randn(Hidden, Hidden) * 0.05;
-        var w1 = (torch.randn(4 * Hidden, Hidden) * 0.05).requires_grad_();
-        var w2 = (torch.randn(Hidden, 4 * Hidden) * 0.05).requires_grad_();
-        var b1 = torch.zeros(4 * Hidden).requires_grad_();
-        var b2 = torch.zeros(Hidden).requires_grad_();
+        var wq = torch.randn(MiniLmShape.Hidden, MiniLmShape.Hidden) * 0.05;
+        var wk = torch.randn(MiniLmShape.Hidden, MiniLmShape.Hidden) * 0.05;
+        var wv = torch.randn(MiniLmShape.Hidden, MiniLmShape.Hidden) * 0.05;
+        var w1 = (torch.randn(4 * MiniLmShape.Hidden, MiniLmShape.Hidden) * 0.05).requires_grad_();
+        var w2 = (torch.randn(MiniLmShape.Hidden, 4 * MiniLmShape.Hidden) * 0.05).requires_grad_();
+        var b1 = torch.zeros(4 * MiniLmShape.Hidden).requires_grad_();
+        var b2 = torch.zeros(MiniLmShape.Hidden).requires_grad_();
         foreach (var w in new[] { wq, wk, wv })
         {
             w.requires_grad_();
@@ -61,7 +56,7 @@ internal static class Bf16Profile
                 foreach (var lengths in batches)
                 {
                     using var scope = torch.NewDisposeScope();
-                    var x = torch.randn(lengths.Sum(), name.StartsWith("attention", StringComparison.Ordinal) ? 3 * Hidden : Hidden).requires_grad_();
+                    var x = torch.randn(lengths.Sum(), name.StartsWith("attention", StringComparison.Ordinal) ? 3 * MiniLmShape.Hidden : MiniLmShape.Hidden).requires_grad_();
                     run(lengths, x).to(ScalarType.Float32).sum().backward();
                 }
 
@@ -107,6 +102,6 @@ internal static class Bf16Profile
 
         var attention = torch.tensor(mask, [lengths.Length, lengths.Max()]);
         var batch = new AttentionBatch(ScaledDotProductAttention.PaddingMask(attention), PackedSequences.TryCreate(attention));
-        return ScaledDotProductAttention.SelfAttention(qkv.to(dtype), Heads, batch, 0, false, implementation);
+        return ScaledDotProductAttention.SelfAttention(qkv.to(dtype), MiniLmShape.Heads, batch, 0, false, implementation);
     }
 }

@@ -17,14 +17,9 @@ namespace BertFineTune.Benchmarks.Unpadded;
 /// </summary>
 internal static class PackedAttentionKernelAB
 {
-    private const long Heads = 12;
-    private const long Width = 384;
-
     public static async Task<int> RunAsync(string[] args)
     {
-        var rounds = Rounds.Start(args);
-        torch.set_num_threads(2);
-        var batches = (await FortunesLengths.BatchesAsync()).Take(12).ToList();
+        var (rounds, batches) = await Rounds.StartOnFortunesAsync(args, threads: 2, batchCount: 12);
         foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
         {
             var variants = new[] { ("kernel", AttentionImplementation.Auto), ("eager", AttentionImplementation.Eager) };
@@ -62,10 +57,10 @@ internal static class PackedAttentionKernelAB
             var batch = new AttentionBatch(ScaledDotProductAttention.PaddingMask(mask), PackedSequences.TryCreate(mask));
             for (var layer = 0; layer < 6; layer++)
             {
-                var qkv = torch.randn(lengths.Sum(), 3 * Width).to(dtype).requires_grad_();
-                var upstream = torch.randn(lengths.Sum(), Width).to(dtype);
+                var qkv = torch.randn(lengths.Sum(), 3 * MiniLmShape.Hidden).to(dtype).requires_grad_();
+                var upstream = torch.randn(lengths.Sum(), MiniLmShape.Hidden).to(dtype);
                 var clock = Stopwatch.StartNew();
-                var context = ScaledDotProductAttention.SelfAttention(qkv, Heads, batch, 0.1, training: true, implementation);
+                var context = ScaledDotProductAttention.SelfAttention(qkv, MiniLmShape.Heads, batch, 0.1, training: true, implementation);
                 forward += clock.Elapsed.TotalMilliseconds;
                 clock.Restart();
                 context.backward([upstream]);

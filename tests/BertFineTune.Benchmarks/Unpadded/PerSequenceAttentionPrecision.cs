@@ -19,14 +19,9 @@ namespace BertFineTune.Benchmarks.Unpadded;
 /// </summary>
 internal static class PerSequenceAttentionPrecision
 {
-    private const long Heads = 12;
-    private const long Width = 384;
-
     public static async Task<int> RunAsync(string[] args)
     {
-        var rounds = Rounds.Start(args);
-        torch.set_num_threads(2);
-        var batches = (await FortunesLengths.BatchesAsync()).Take(12).ToList();
+        var (rounds, batches) = await Rounds.StartOnFortunesAsync(args, threads: 2, batchCount: 12);
         foreach (var dropout in new[] { 0.1, 0.0 })
         {
             var variants = new (string Name, ScalarType Attend)[] { ("bf16", ScalarType.BFloat16), ("fp32", ScalarType.Float32) };
@@ -41,7 +36,7 @@ internal static class PerSequenceAttentionPrecision
                         using var scope = torch.NewDisposeScope();
                         for (var layer = 0; layer < 6; layer++)
                         {
-                            var qkv = torch.randn(lengths.Sum(), 3 * Width).to(ScalarType.BFloat16).requires_grad_();
+                            var qkv = torch.randn(lengths.Sum(), 3 * MiniLmShape.Hidden).to(ScalarType.BFloat16).requires_grad_();
                             PerSequence(lengths, qkv.to(attend), dropout).to(ScalarType.BFloat16).to(ScalarType.Float32).sum().backward();
                         }
                     }
@@ -69,9 +64,9 @@ internal static class PerSequenceAttentionPrecision
         long start = 0;
         foreach (var n in lengths)
         {
-            var split = qkv.narrow(0, start, n).view(1, n, 3, Heads, -1).permute(2, 0, 3, 1, 4);
+            var split = qkv.narrow(0, start, n).view(1, n, 3, MiniLmShape.Heads, -1).permute(2, 0, 3, 1, 4);
             var context = ScaledDotProductAttention.Compute(split[0], split[1], split[2], null, dropout, true, AttentionImplementation.Auto);
-            outputs.Add(context.transpose(1, 2).reshape(n, Width));
+            outputs.Add(context.transpose(1, 2).reshape(n, MiniLmShape.Hidden));
             start += n;
         }
 

@@ -10,4 +10,12 @@ internal static class Rounds
         TorchNativeLoader.EnsureLoaded();
         return args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     }
+
+    /// <summary><see cref="Start"/>, then LibTorch's intra-op threads and the first <paramref name="batchCount"/> fortunes batches of 16.</summary>
+    public static async Task<(int Rounds, List<int[]> Batches)> StartOnFortunesAsync(string[] args, int threads, int batchCount)
+    {
+        var rounds = Start(args);
+        TorchSharp.torch.set_num_threads(threads);
+        return (rounds, (await FortunesLengths.BatchesAsync()).Take(batchCount).ToList());
+    }
 }

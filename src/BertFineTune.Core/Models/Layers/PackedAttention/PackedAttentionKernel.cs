@@ -57,8 +57,8 @@ internal static unsafe class PackedAttentionKernel
         int text,
         int head)
     {
-        var (n, d, start) = (problem.Lengths[text], problem.HeadDim, problem.Starts[text]);
-        var (rows, stride) = (RoundUp(n, RowBlock), RoundUp(n, ColumnBlock));
+        var (n, start, rows, stride) = problem.Layout(text);
+        var d = problem.HeadDim;
         LoadRows(qkv, start, n, rows, problem.Column(0, head), d, scratch.Query);
         LoadTransposed(qkv, start, n, problem.Column(1, head), d, stride, scratch.KeysT, scratch.Row);
         LoadRows(qkv, start, n, n, problem.Column(2, head), d, scratch.Values);
@@ -92,8 +92,8 @@ internal static unsafe class PackedAttentionKernel
         int text,
         int head)
     {
-        var (n, d, start) = (problem.Lengths[text], problem.HeadDim, problem.Starts[text]);
-        var (rows, stride) = (RoundUp(n, RowBlock), RoundUp(n, ColumnBlock));
+        var (n, start, rows, stride) = problem.Layout(text);
+        var d = problem.HeadDim;
         LoadRows(qkv, start, n, rows, problem.Column(0, head), d, scratch.Query);
         LoadRows(qkv, start, n, n, problem.Column(1, head), d, scratch.Keys);
         LoadTransposed(qkv, start, n, problem.Column(1, head), d, stride, scratch.KeysT, scratch.Row);

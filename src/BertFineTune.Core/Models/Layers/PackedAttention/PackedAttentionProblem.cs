@@ -19,6 +19,16 @@ internal sealed record PackedAttentionProblem(int Heads, int HeadDim, long[] Sta
     /// <summary>Columns of the q, k or v block of one head in a fused row.</summary>
     public long Column(int part, int head) => ((long)part * Heads * HeadDim) + ((long)head * HeadDim);
 
+    /// <summary>
+    /// Where text <paramref name="text"/> lies and how its pair's buffers are padded: rows to a whole
+    /// <see cref="AttentionRowMath.RowBlock"/>, columns of weights to a whole <see cref="AttentionRowMath.ColumnBlock"/>.
+    /// </summary>
+    public (int Length, long Start, int Rows, int Stride) Layout(int text)
+    {
+        var n = Lengths[text];
+        return (n, Starts[text], AttentionRowMath.RoundUp(n, AttentionRowMath.RowBlock), AttentionRowMath.RoundUp(n, AttentionRowMath.ColumnBlock));
+    }
+
     /// <summary>Every (text, head) pair.</summary>
     public IEnumerable<(int Text, int Head)> WorkItems() =>
         Enumerable.Range(0, Lengths.Length).SelectMany(text => Enumerable.Range(0, Heads).Select(head => (text, head)));
