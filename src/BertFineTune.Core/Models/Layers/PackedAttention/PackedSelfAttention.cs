@@ -49,8 +49,8 @@ internal sealed class PackedSelfAttention : SingleTensorFunction<PackedSelfAtten
         var qkv = ((Tensor)vars[0]).contiguous();
         var problem = (PackedAttentionProblem)vars[1];
         var tokens = qkv.shape[0];
-        var context = Rows(tokens, problem.Heads * problem.HeadDim, qkv.dtype);
-        var logSumExp = Rows(tokens, problem.Heads, ScalarType.Float32);
+        var context = torch.empty([tokens, problem.Heads * problem.HeadDim], qkv.dtype);
+        var logSumExp = torch.empty([tokens, problem.Heads], ScalarType.Float32);
         PackedAttentionKernel.Forward(problem, TokenRows.Of(qkv), TokenRows.Of(context), TokenRows.Of(logSumExp));
         ctx.save_for_backward([qkv, logSumExp]);
         ctx.save_data(nameof(PackedAttentionProblem), problem);
@@ -64,23 +64,10 @@ internal sealed class PackedSelfAttention : SingleTensorFunction<PackedSelfAtten
         var (qkv, logSumExp) = (saved[0], saved[1]);
         var problem = (PackedAttentionProblem)ctx.get_data(nameof(PackedAttentionProblem));
         var contextGradient = grad_output.to(qkv.dtype).contiguous();
-        var qkvGradient = Rows(qkv.shape[0], qkv.shape[1], qkv.dtype);
+        var qkvGradient = torch.empty_like(qkv);
         PackedAttentionKernel.Backward(problem, TokenRows.Of(qkv), TokenRows.Of(logSumExp), TokenRows.Of(contextGradient), TokenRows.Of(qkvGradient));
         return [qkvGradient.MoveToOuterDisposeScope(), null!];
     }
-
-    /// <summary>
-    /// An uninitialised <c>[rows, width]</c> matrix whose storage is rounded up to a whole number of
-    /// <see cref="RowQuantum"/> rows: batches bring a new token count every step, and allocations of ever-different sizes
-    /// fragmented glibc's heap (200 bf16 bench steps peaked 170 MB higher than with LibTorch's attention).
-    /// </summary>
-    private static Tensor Rows(long rows, long width, ScalarType dtype)
-    {
-        var capacity = (rows + RowQuantum - 1) / RowQuantum * RowQuantum;
-        return torch.empty([capacity, width], dtype).narrow(0, 0, rows);
-    }
-
-    private const long RowQuantum = 128;
 
     /// <summary>Two 31-bit draws from the default generator make the 62-bit seed of one call's dropout mask.</summary>
     private static ulong DrawSeed()
