@@ -34,20 +34,14 @@ internal readonly record struct AttentionDropoutMask(float Probability, ulong Se
         var threshold = new Vector<uint>(Threshold);
         var kept = new Vector<float>(KeptScale);
         var golden = new Vector<uint>(Golden);
-        var lanes = Vector<uint>.Count;
-        Span<uint> iota = stackalloc uint[lanes];
-        for (var lane = 0; lane < lanes; lane++)
-        {
-            iota[lane] = (uint)lane;
-        }
-
-        var columns = new Vector<uint>(iota);
+        var step = new Vector<uint>((uint)Vector<uint>.Count);
+        var columns = Vector<uint>.Indices;
         var target = MemoryMarshal.Cast<float, Vector<float>>(factors);
         for (var block = 0; block < target.Length; block++)
         {
             var hash = Mix((columns * golden) ^ key);
             target[block] = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(hash, threshold).As<uint, float>(), kept, Vector<float>.Zero);
-            columns += new Vector<uint>((uint)lanes);
+            columns += step;
         }
     }
 

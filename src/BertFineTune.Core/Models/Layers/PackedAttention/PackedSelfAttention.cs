@@ -41,6 +41,15 @@ internal sealed class PackedSelfAttention : SingleTensorFunction<PackedSelfAtten
         var longest = (int)lengths.Max();
         var mask = new AttentionDropoutMask((float)dropout, seed, (int)heads, longest);
         var problem = new PackedAttentionProblem((int)heads, headDim, starts, lengths.Select(n => (int)n).ToArray(), mask);
+
+        // Without a graph to record (inference, evaluation) the kernel runs directly: an autograd node would cost two
+        // marshalled delegates and a spare output buffer per call for nothing.
+        if (!torch.is_grad_enabled() || !qkv.requires_grad)
+        {
+            using var scope = torch.NewDisposeScope();
+            return Forward(qkv.contiguous(), problem).Context.MoveToOuterDisposeScope();
+        }
+
         return apply(qkv, problem);
     }
 
@@ -48,10 +57,7 @@ internal sealed class PackedSelfAttention : SingleTensorFunction<PackedSelfAtten
     {
         var qkv = ((Tensor)vars[0]).contiguous();
         var problem = (PackedAttentionProblem)vars[1];
-        var tokens = qkv.shape[0];
-        var context = torch.empty([tokens, problem.Heads * problem.HeadDim], qkv.dtype);
-        var logSumExp = torch.empty([tokens, problem.Heads], ScalarType.Float32);
-        PackedAttentionKernel.Forward(problem, TokenRows.Of(qkv), TokenRows.Of(context), TokenRows.Of(logSumExp));
+        var (context, logSumExp) = Forward(qkv, problem);
         ctx.save_for_backward([qkv, logSumExp]);
         ctx.save_data(nameof(PackedAttentionProblem), problem);
         return context;
@@ -69,8 +75,18 @@ internal sealed class PackedSelfAttention : SingleTensorFunction<PackedSelfAtten
         return [qkvGradient.MoveToOuterDisposeScope(), null!];
     }
 
+    /// <summary>The context of contiguous <paramref name="qkv"/> and each row's log-sum-exp (fp32 <c>[tokens, heads]</c>).</summary>
+    private static (Tensor Context, Tensor LogSumExp) Forward(Tensor qkv, PackedAttentionProblem problem)
+    {
+        var tokens = qkv.shape[0];
+        var context = torch.empty([tokens, problem.Heads * problem.HeadDim], qkv.dtype);
+        var logSumExp = torch.empty([tokens, problem.Heads], ScalarType.Float32);
+        PackedAttentionKernel.Forward(problem, TokenRows.Of(qkv), TokenRows.Of(context), TokenRows.Of(logSumExp));
+        return (context, logSumExp);
+    }
+
     /// <summary>Two 31-bit draws from the default generator make the 62-bit seed of one call's dropout mask.</summary>
-    private static ulong DrawSeed()
+    internal static ulong DrawSeed()
     {
         using var draw = torch.randint(int.MaxValue, [2], ScalarType.Int64);
         var halves = draw.data<long>().ToArray();
