@@ -21,7 +21,7 @@ public class BertEmbeddings : nn.Module<ModelInputs, Tensor>
     private readonly Embedding position_embeddings;
     private readonly Embedding token_type_embeddings;
     private readonly HfLayerNorm LayerNorm;
-    private readonly Dropout dropout;
+    private readonly HashDropout dropout;
 
     public BertEmbeddings(BertConfig config)
         : this(nameof(BertEmbeddings), config, config.HiddenSize)
@@ -38,7 +38,7 @@ public class BertEmbeddings : nn.Module<ModelInputs, Tensor>
         position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, width);
         token_type_embeddings = nn.Embedding(config.TypeVocabSize, width);
         LayerNorm = new HfLayerNorm(width, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new HashDropout(config.HiddenDropoutProb);
         register_module(nameof(word_embeddings), word_embeddings);
         register_module(nameof(position_embeddings), position_embeddings);
         register_module(nameof(token_type_embeddings), token_type_embeddings);
@@ -119,14 +119,14 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly MixedPrecisionLinear dense;
     private readonly HfLayerNorm LayerNorm;
-    private readonly Dropout dropout;
+    private readonly HashDropout dropout;
 
     public BertSelfOutput(int inFeatures, int hiddenSize, double eps, double dropoutProb)
         : base(nameof(BertSelfOutput))
     {
         dense = new MixedPrecisionLinear(inFeatures, hiddenSize);
         LayerNorm = new HfLayerNorm(hiddenSize, eps);
-        dropout = nn.Dropout(dropoutProb);
+        dropout = new HashDropout(dropoutProb);
         register_module(nameof(dense), dense);
         register_module(nameof(LayerNorm), LayerNorm);
         register_module(nameof(dropout), dropout);
@@ -388,14 +388,14 @@ public sealed class BertModel : nn.Module<ModelInputs, Tensor>, ICheckpointLayou
 public sealed class BertForSequenceClassification : HfSequenceClassifier
 {
     private readonly BertModel bert;
-    private readonly Dropout dropout;
+    private readonly HashDropout dropout;
     private readonly MixedPrecisionLinear classifier;
 
     public BertForSequenceClassification(BertConfig config)
         : base(nameof(BertForSequenceClassification), config)
     {
         bert = new BertModel(config);
-        dropout = nn.Dropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
+        dropout = new HashDropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
         classifier = new MixedPrecisionLinear(config.HiddenSize, config.Labels.Count);
         register_module(nameof(bert), bert);
         register_module(nameof(dropout), dropout);

@@ -20,7 +20,7 @@ public sealed class DebertaV2Embeddings : nn.Module<ModelInputs, Tensor>
     private readonly Embedding? token_type_embeddings;
     private readonly MixedPrecisionLinear? embed_proj;
     private readonly HfLayerNorm LayerNorm;
-    private readonly Dropout dropout;
+    private readonly HashDropout dropout;
 
     public DebertaV2Embeddings(DebertaV2Config config)
         : base(nameof(DebertaV2Embeddings))
@@ -46,7 +46,7 @@ public sealed class DebertaV2Embeddings : nn.Module<ModelInputs, Tensor>
         }
 
         LayerNorm = new HfLayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new HashDropout(config.HiddenDropoutProb);
         register_module(nameof(LayerNorm), LayerNorm);
         register_module(nameof(dropout), dropout);
     }
@@ -147,8 +147,8 @@ public sealed class DisentangledSelfAttention : nn.Module<Tensor, DebertaV2Layer
     private readonly MixedPrecisionLinear value_proj;
     private readonly MixedPrecisionLinear? pos_key_proj;
     private readonly MixedPrecisionLinear? pos_query_proj;
-    private readonly Dropout pos_dropout;
-    private readonly Dropout dropout;
+    private readonly HashDropout pos_dropout;
+    private readonly HashDropout dropout;
     private readonly DebertaV2Config _config;
     private readonly long _heads;
     private readonly int _scaleFactor;
@@ -180,8 +180,8 @@ public sealed class DisentangledSelfAttention : nn.Module<Tensor, DebertaV2Layer
             }
         }
 
-        pos_dropout = nn.Dropout(config.HiddenDropoutProb);
-        dropout = nn.Dropout(config.AttentionProbsDropoutProb);
+        pos_dropout = new HashDropout(config.HiddenDropoutProb);
+        dropout = new HashDropout(config.AttentionProbsDropoutProb);
         register_module(nameof(pos_dropout), pos_dropout);
         register_module(nameof(dropout), dropout);
     }
@@ -357,14 +357,14 @@ public sealed class DebertaV2Model : nn.Module<ModelInputs, Tensor>
 public sealed class ContextPooler : nn.Module<Tensor, Tensor>
 {
     private readonly MixedPrecisionLinear dense;
-    private readonly Dropout dropout;
+    private readonly HashDropout dropout;
     private readonly Func<Tensor, Tensor> _activation;
 
     public ContextPooler(DebertaV2Config config)
         : base(nameof(ContextPooler))
     {
         dense = new MixedPrecisionLinear(config.PoolerHiddenSize, config.PoolerHiddenSize);
-        dropout = nn.Dropout(config.PoolerDropout);
+        dropout = new HashDropout(config.PoolerDropout);
         _activation = Activations.Resolve(config.PoolerHiddenAct, config.Json.File, "pooler_hidden_act");
         register_module(nameof(dense), dense);
         register_module(nameof(dropout), dropout);
@@ -394,7 +394,7 @@ public sealed class DebertaV2ForSequenceClassification : HfSequenceClassifier
     private readonly DebertaV2Model deberta;
     private readonly ContextPooler pooler;
     private readonly MixedPrecisionLinear classifier;
-    private readonly Dropout dropout;
+    private readonly HashDropout dropout;
 
     public DebertaV2ForSequenceClassification(DebertaV2Config config)
         : base(nameof(DebertaV2ForSequenceClassification), config)
@@ -403,7 +403,7 @@ public sealed class DebertaV2ForSequenceClassification : HfSequenceClassifier
         deberta = new DebertaV2Model(config);
         pooler = new ContextPooler(config);
         classifier = new MixedPrecisionLinear(config.PoolerHiddenSize, config.Labels.Count);
-        dropout = nn.Dropout(config.ClsDropout ?? config.HiddenDropoutProb);
+        dropout = new HashDropout(config.ClsDropout ?? config.HiddenDropoutProb);
         register_module(nameof(deberta), deberta);
         register_module(nameof(pooler), pooler);
         register_module(nameof(classifier), classifier);

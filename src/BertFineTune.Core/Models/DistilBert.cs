@@ -14,7 +14,7 @@ public sealed class DistilBertEmbeddings : nn.Module<Tensor, Tensor>
     private readonly Embedding word_embeddings;
     private readonly Embedding position_embeddings;
     private readonly HfLayerNorm LayerNorm;
-    private readonly Dropout dropout;
+    private readonly HashDropout dropout;
 
     public DistilBertEmbeddings(DistilBertConfig config)
         : base("Embeddings")
@@ -30,7 +30,7 @@ public sealed class DistilBertEmbeddings : nn.Module<Tensor, Tensor>
         }
 
         LayerNorm = new HfLayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.Dropout);
+        dropout = new HashDropout(config.Dropout);
         register_module(nameof(word_embeddings), word_embeddings);
         register_module(nameof(position_embeddings), position_embeddings);
         register_module(nameof(LayerNorm), LayerNorm);
@@ -113,7 +113,7 @@ public sealed class DistilBertFFN : nn.Module<Tensor, Tensor>
 {
     private readonly MixedPrecisionLinear lin1;
     private readonly MixedPrecisionLinear lin2;
-    private readonly Dropout dropout;
+    private readonly HashDropout dropout;
     private readonly Func<Tensor, Tensor> _activation;
 
     public DistilBertFFN(DistilBertConfig config)
@@ -121,7 +121,7 @@ public sealed class DistilBertFFN : nn.Module<Tensor, Tensor>
     {
         lin1 = new MixedPrecisionLinear(config.HiddenSize, config.HiddenDim);
         lin2 = new MixedPrecisionLinear(config.HiddenDim, config.HiddenSize);
-        dropout = nn.Dropout(config.Dropout);
+        dropout = new HashDropout(config.Dropout);
         _activation = Activations.Resolve(config.Activation, config.Json.File, "activation");
         register_module(nameof(dropout), dropout);
         register_module(nameof(lin1), lin1);
@@ -202,7 +202,7 @@ public sealed class DistilBertForSequenceClassification : HfSequenceClassifier
     private readonly DistilBertModel distilbert;
     private readonly MixedPrecisionLinear pre_classifier;
     private readonly MixedPrecisionLinear classifier;
-    private readonly Dropout dropout;
+    private readonly HashDropout dropout;
 
     public DistilBertForSequenceClassification(DistilBertConfig config)
         : base(nameof(DistilBertForSequenceClassification), config)
@@ -211,7 +211,7 @@ public sealed class DistilBertForSequenceClassification : HfSequenceClassifier
         distilbert = new DistilBertModel(config);
         pre_classifier = new MixedPrecisionLinear(config.HiddenSize, config.HiddenSize);
         classifier = new MixedPrecisionLinear(config.HiddenSize, config.Labels.Count);
-        dropout = nn.Dropout(config.SeqClassifDropout);
+        dropout = new HashDropout(config.SeqClassifDropout);
         register_module(nameof(distilbert), distilbert);
         register_module(nameof(pre_classifier), pre_classifier);
         register_module(nameof(classifier), classifier);

@@ -13,14 +13,14 @@ public sealed class ModernBertEmbeddings : nn.Module<Tensor, Tensor>
 {
     private readonly Embedding tok_embeddings;
     private readonly HfLayerNorm norm;
-    private readonly Dropout drop;
+    private readonly HashDropout drop;
 
     public ModernBertEmbeddings(ModernBertConfig config)
         : base(nameof(ModernBertEmbeddings))
     {
         tok_embeddings = WordEmbeddings.Create(config.VocabSize, config.HiddenSize, config.PadTokenId);
         norm = new HfLayerNorm(config.HiddenSize, config.NormEps, config.NormBias);
-        drop = nn.Dropout(config.EmbeddingDropout);
+        drop = new HashDropout(config.EmbeddingDropout);
         register_module(nameof(tok_embeddings), tok_embeddings);
         register_module(nameof(norm), norm);
         register_module(nameof(drop), drop);
@@ -48,7 +48,7 @@ public sealed class ModernBertAttention : nn.Module<Tensor, ModernBertLayerConte
 {
     private readonly MixedPrecisionLinear Wqkv;
     private readonly MixedPrecisionLinear Wo;
-    private readonly Dropout out_drop;
+    private readonly HashDropout out_drop;
     private readonly long _heads;
     private readonly double _dropout;
 
@@ -60,7 +60,7 @@ public sealed class ModernBertAttention : nn.Module<Tensor, ModernBertLayerConte
         _dropout = config.AttentionDropout;
         Wqkv = new MixedPrecisionLinear(config.HiddenSize, 3L * config.HiddenSize, config.AttentionBias);
         Wo = new MixedPrecisionLinear(config.HiddenSize, config.HiddenSize, config.AttentionBias);
-        out_drop = nn.Dropout(config.AttentionDropout);
+        out_drop = new HashDropout(config.AttentionDropout);
         register_module(nameof(Wqkv), Wqkv);
         register_module(nameof(Wo), Wo);
         register_module(nameof(out_drop), out_drop);
@@ -97,7 +97,7 @@ public sealed class ModernBertAttention : nn.Module<Tensor, ModernBertLayerConte
 public sealed class ModernBertMLP : nn.Module<Tensor, Tensor>
 {
     private readonly MixedPrecisionLinear Wi;
-    private readonly Dropout drop;
+    private readonly HashDropout drop;
     private readonly MixedPrecisionLinear Wo;
     private readonly Func<Tensor, Tensor> _activation;
 
@@ -106,7 +106,7 @@ public sealed class ModernBertMLP : nn.Module<Tensor, Tensor>
     {
         Wi = new MixedPrecisionLinear(config.HiddenSize, 2L * config.IntermediateSize, config.MlpBias);
         _activation = Activations.Resolve(config.HiddenActivation, config.Json.File, "hidden_activation");
-        drop = nn.Dropout(config.MlpDropout);
+        drop = new HashDropout(config.MlpDropout);
         Wo = new MixedPrecisionLinear(config.IntermediateSize, config.HiddenSize, config.MlpBias);
         register_module(nameof(Wi), Wi);
         register_module(nameof(drop), drop);
@@ -244,7 +244,7 @@ public sealed class ModernBertForSequenceClassification : HfSequenceClassifier
 {
     private readonly ModernBertModel model;
     private readonly ModernBertPredictionHead head;
-    private readonly Dropout drop;
+    private readonly HashDropout drop;
     private readonly MixedPrecisionLinear classifier;
 
     public ModernBertForSequenceClassification(ModernBertConfig config)
@@ -253,7 +253,7 @@ public sealed class ModernBertForSequenceClassification : HfSequenceClassifier
         Config = config;
         model = new ModernBertModel(config);
         head = new ModernBertPredictionHead(config);
-        drop = nn.Dropout(config.ClassifierDropout);
+        drop = new HashDropout(config.ClassifierDropout);
         classifier = new MixedPrecisionLinear(config.HiddenSize, config.Labels.Count);
         register_module(nameof(model), model);
         register_module(nameof(head), head);

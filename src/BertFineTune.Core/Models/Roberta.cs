@@ -18,7 +18,7 @@ public sealed class RobertaEmbeddings : nn.Module<ModelInputs, Tensor>
     private readonly Embedding position_embeddings;
     private readonly Embedding token_type_embeddings;
     private readonly HfLayerNorm LayerNorm;
-    private readonly Dropout dropout;
+    private readonly HashDropout dropout;
     private readonly long _padding;
 
     public RobertaEmbeddings(BertConfig config)
@@ -29,7 +29,7 @@ public sealed class RobertaEmbeddings : nn.Module<ModelInputs, Tensor>
         position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize, padding_idx: config.PadTokenId);
         token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
         LayerNorm = new HfLayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new HashDropout(config.HiddenDropoutProb);
         register_module(nameof(word_embeddings), word_embeddings);
         register_module(nameof(position_embeddings), position_embeddings);
         register_module(nameof(token_type_embeddings), token_type_embeddings);

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace BertFineTune.Native;
 
 /// <summary>
@@ -24,25 +22,8 @@ public static class OneDnnPrimitiveCache
     private const string Variable = "ONEDNN_PRIMITIVE_CACHE_CAPACITY";
 
     /// <summary>Sets the cap in the native environment; false where the user chose one or this is not Linux.</summary>
-    public static bool Configure()
-    {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Variable) is not null || Environment.GetEnvironmentVariable("DNNL_PRIMITIVE_CACHE_CAPACITY") is not null)
-        {
-            return false;
-        }
-
-        // Environment.SetEnvironmentVariable changes only .NET's copy on Unix; oneDNN calls getenv.
-        return setenv(Variable, Capacity.ToString(System.Globalization.CultureInfo.InvariantCulture), 0) == 0;
-    }
+    public static bool Configure() => NativeEnvironment.SetUnlessChosen(Variable, Capacity, "DNNL_PRIMITIVE_CACHE_CAPACITY");
 
     /// <summary>The variable as native code sees it (null where unset or not Linux).</summary>
-    public static string? NativeValue() => OperatingSystem.IsLinux() ? Marshal.PtrToStringUTF8(getenv(Variable)) : null;
-
-#pragma warning disable SA1300, IDE1006 // C names.
-    [DllImport("libc", CallingConvention = CallingConvention.Cdecl)]
-    private static extern int setenv(string name, string value, int overwrite);
-
-    [DllImport("libc", CallingConvention = CallingConvention.Cdecl)]
-    private static extern IntPtr getenv(string name);
-#pragma warning restore SA1300, IDE1006
+    public static string? NativeValue() => NativeEnvironment.Get(Variable);
 }

@@ -66,9 +66,11 @@ public static class TorchNativeLoader
             return new TorchNativeLoadResult(null, null, Patched: false);
         }
 
-        // Before the first tensor: resident memory should follow live tensors (see GlibcAllocator, OneDnnPrimitiveCache).
+        // Before LibTorch loads: settings its libraries read once (resident memory that follows live tensors, see
+        // GlibcAllocator and OneDnnPrimitiveCache; cores free between ops, see OpenMpSpinWait).
         GlibcAllocator.ConfigureForTensors();
         OneDnnPrimitiveCache.Configure();
+        OpenMpSpinWait.Configure();
 
         var dir = FindNativeDirectory() ?? throw new TorchNativeLoadException(
             $"{BridgeFile} and libtorch_cpu.so were not found next to the application (searched: {string.Join(", ", CandidateDirectories())}). " +

@@ -1,3 +1,4 @@
+using BertFineTune.Models.Layers;
 using BertFineTune.Models.Layers.PackedAttention;
 using BertFineTune.Native;
 using BertFineTune.Tests.Training.Support;
@@ -111,6 +112,32 @@ public class PackedSelfAttentionTests
         return (qkv, upstream);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void The_result_does_not_depend_on_how_many_threads_share_the_pairs(int threads)
+    {
+        const int heads = 4, headDim = 32;
+        using var scope = torch.NewDisposeScope();
+        var (qkv, upstream) = RandomProblem(heads, headDim, ScalarType.BFloat16, seed: 4);
+        var before = torch.get_num_threads();
+        try
+        {
+            torch.manual_seed(77);
+            torch.set_num_threads(threads);
+            var (context, gradient) = KernelForwardBackward(qkv, heads, upstream, dropout: 0.1);
+            torch.manual_seed(77);
+            torch.set_num_threads(2);
+            var (expected, expectedGradient) = KernelForwardBackward(qkv, heads, upstream, dropout: 0.1);
+            Assert.True(context.eq(expected).all().item<bool>());
+            Assert.True(gradient.eq(expectedGradient).all().item<bool>());
+        }
+        finally
+        {
+            torch.set_num_threads(before);
+        }
+    }
+
     private static (Tensor Context, Tensor Gradient) KernelForwardBackward(Tensor qkv, int heads, Tensor upstream, double dropout)
     {
         var input = qkv.detach().requires_grad_(true);
@@ -148,7 +175,7 @@ public class PackedSelfAttentionTests
     /// <summary>The mask the kernel's next call draws: one <c>[heads, n, n]</c> tensor of kept scales per text.</summary>
     private static Tensor[] MaskOf(int heads, double p)
     {
-        var seed = PackedSelfAttention.DrawSeed();
+        var seed = CounterHash.DrawSeed();
         var longest = (int)Lengths.Max();
         var dropout = new AttentionDropoutMask((float)p, seed, heads, longest);
         var row = new float[AttentionRowMath.RoundUp(longest, AttentionRowMath.ColumnBlock)];

@@ -11,7 +11,7 @@ namespace BertFineTune.Models.Layers;
 public abstract class FirstTokenClassificationHead : nn.Module<Tensor, Tensor>
 {
     private readonly MixedPrecisionLinear dense;
-    private readonly Dropout dropout;
+    private readonly HashDropout dropout;
     private readonly MixedPrecisionLinear out_proj;
     private readonly Func<Tensor, Tensor> _activation;
 
@@ -24,7 +24,7 @@ public abstract class FirstTokenClassificationHead : nn.Module<Tensor, Tensor>
         : base(name)
     {
         dense = new MixedPrecisionLinear(hiddenSize, hiddenSize);
-        dropout = nn.Dropout(dropoutProb);
+        dropout = new HashDropout(dropoutProb);
         out_proj = new MixedPrecisionLinear(hiddenSize, labels);
         _activation = activation;
         register_module(nameof(dense), dense);

@@ -144,7 +144,7 @@ public static class ScaledDotProductAttention
         var weights = scores.dtype == ScalarType.Float32 ? scores.softmax(-1) : scores.softmax(-1, ScalarType.Float32).to(scores.dtype);
         if (p > 0)
         {
-            weights = nn.functional.dropout(weights, p, training: true);
+            weights = HashDropout.Apply(weights, p);
         }
 
         return torch.matmul(weights, value).MoveToOuterDisposeScope();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using TorchSharp;
 using static BertFineTune.Models.Layers.PackedAttention.AttentionRowMath;
 
 namespace BertFineTune.Models.Layers.PackedAttention;
@@ -33,19 +34,28 @@ internal static unsafe class PackedAttentionKernel
         Run(problem, (scratch, text, head) => BackwardPair(problem, qkv, logSumExp, contextGradient, qkvGradient, scratch, text, head));
 
     /// <summary>
-    /// Every pair on the calling thread. LibTorch's OpenMP workers spin for a while after each op, waiting for the next,
-    /// and .NET threads beside them share their cores: a first version of this kernel spread the pairs over two .NET
-    /// threads (Parallel.For) and ran a fortunes batch's attention no faster than on one (fp32, 2 cores: forward 11.4 and
-    /// 10.8 ms, backward 18.3 and 19.4 ms per batch of 6 layers). With the spinning turned off (OMP_WAIT_POLICY=passive)
-    /// two threads did run it 1.6× faster, but every LibTorch op around it became 1.5–2.8× slower.
+    /// The pairs spread over as many .NET threads as LibTorch has (<c>torch.get_num_threads()</c>), worker <c>w</c> of
+    /// <c>k</c> taking pairs <c>w, w + k, w + 2k, …</c>: each gets an even share of every text's heads. Each pair writes
+    /// its own rows and columns, so the result does not depend on the thread count.
     /// </summary>
+    /// <remarks>
+    /// This pays only because LibTorch's OpenMP workers stop spinning soon after an op (<see cref="Native.OpenMpSpinWait"/>).
+    /// With libgomp's default spin a first version of this kernel ran a fortunes batch's attention no faster on two
+    /// threads than on one (fp32, 2 cores: forward 11.4 and 10.8 ms, backward 18.3 and 19.4 ms per batch of 6 layers):
+    /// the second core was busy spinning.
+    /// </remarks>
     private static void Run(PackedAttentionProblem problem, Action<Scratch, int, int> pair)
     {
-        using var scratch = new Scratch(problem.MaxLength, problem.HeadDim);
-        foreach (var (text, head) in problem.WorkItems())
+        var items = problem.WorkItems().ToArray();
+        var workers = Math.Clamp(torch.get_num_threads(), 1, items.Length);
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
         {
-            pair(scratch, text, head);
-        }
+            using var scratch = new Scratch(problem.MaxLength, problem.HeadDim);
+            for (var i = worker; i < items.Length; i += workers)
+            {
+                pair(scratch, items[i].Text, items[i].Head);
+            }
+        });
     }
 
     private static void ForwardPair(

@@ -37,7 +37,7 @@ internal sealed class PackedSelfAttention : SingleTensorFunction<PackedSelfAtten
             starts[text] = starts[text - 1] + lengths[text - 1];
         }
 
-        var seed = dropout > 0 ? DrawSeed() : 0UL;
+        var seed = dropout > 0 ? CounterHash.DrawSeed() : 0UL;
         var longest = (int)lengths.Max();
         var mask = new AttentionDropoutMask((float)dropout, seed, (int)heads, longest);
         var problem = new PackedAttentionProblem((int)heads, headDim, starts, lengths.Select(n => (int)n).ToArray(), mask);
@@ -83,13 +83,5 @@ internal sealed class PackedSelfAttention : SingleTensorFunction<PackedSelfAtten
         var logSumExp = torch.empty([tokens, problem.Heads], ScalarType.Float32);
         PackedAttentionKernel.Forward(problem, TokenRows.Of(qkv), TokenRows.Of(context), TokenRows.Of(logSumExp));
         return (context, logSumExp);
-    }
-
-    /// <summary>Two 31-bit draws from the default generator make the 62-bit seed of one call's dropout mask.</summary>
-    internal static ulong DrawSeed()
-    {
-        using var draw = torch.randint(int.MaxValue, [2], ScalarType.Int64);
-        var halves = draw.data<long>().ToArray();
-        return ((ulong)halves[0] << 31) | (ulong)halves[1];
     }
 }
