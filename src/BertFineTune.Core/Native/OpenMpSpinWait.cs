@@ -3,7 +3,7 @@ namespace BertFineTune.Native;
 /// <summary>
 /// Shortens how long LibTorch's OpenMP workers (GNU libgomp) spin after an op before they sleep, so that the cores are
 /// free while .NET code runs between LibTorch ops: the packed attention kernel, which spreads its work over as many
-/// .NET threads as LibTorch has (<see cref="Models.Layers.PackedAttention.PackedAttentionKernel"/>), and the dropout masks.
+/// .NET threads as LibTorch has, and the dropout masks (<see cref="Models.Layers.IntraOpWorkers"/>).
 /// </summary>
 /// <remarks>
 /// libgomp's default is 300,000 spins, milliseconds on a modern core: each of the kernel's calls (a few ms) found the

@@ -103,20 +103,12 @@ public class HashDropoutTests
     {
         using var scope = torch.NewDisposeScope();
         var weights = torch.ones(8, 12, 128, 128); // padded attention weights: 1.6M elements, over the threaded size
-        var before = torch.get_num_threads();
-        try
-        {
-            torch.set_num_threads(1);
-            var single = HashDropout.Mask(weights, 0.1f, seed: 42);
-            torch.set_num_threads(3);
-            var threaded = HashDropout.Mask(weights, 0.1f, seed: 42);
-            Assert.True(single.eq(threaded).all().item<bool>());
-            Assert.InRange(single.ne(0).to(ScalarType.Float64).mean().item<double>(), 0.898, 0.902);
-        }
-        finally
-        {
-            torch.set_num_threads(before);
-        }
+        using var threads = TorchThreadCount.Set(1);
+        var single = HashDropout.Mask(weights, 0.1f, seed: 42);
+        threads.Change(3);
+        var threaded = HashDropout.Mask(weights, 0.1f, seed: 42);
+        Assert.True(single.eq(threaded).all().item<bool>());
+        Assert.InRange(single.ne(0).to(ScalarType.Float64).mean().item<double>(), 0.898, 0.902);
     }
 
     [Fact]

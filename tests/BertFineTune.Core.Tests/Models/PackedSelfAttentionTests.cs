@@ -120,22 +120,14 @@ public class PackedSelfAttentionTests
         const int heads = 4, headDim = 32;
         using var scope = torch.NewDisposeScope();
         var (qkv, upstream) = RandomProblem(heads, headDim, ScalarType.BFloat16, seed: 4);
-        var before = torch.get_num_threads();
-        try
-        {
-            torch.manual_seed(77);
-            torch.set_num_threads(threads);
-            var (context, gradient) = KernelForwardBackward(qkv, heads, upstream, dropout: 0.1);
-            torch.manual_seed(77);
-            torch.set_num_threads(2);
-            var (expected, expectedGradient) = KernelForwardBackward(qkv, heads, upstream, dropout: 0.1);
-            Assert.True(context.eq(expected).all().item<bool>());
-            Assert.True(gradient.eq(expectedGradient).all().item<bool>());
-        }
-        finally
-        {
-            torch.set_num_threads(before);
-        }
+        using var threadCount = TorchThreadCount.Set(threads);
+        torch.manual_seed(77);
+        var (context, gradient) = KernelForwardBackward(qkv, heads, upstream, dropout: 0.1);
+        torch.manual_seed(77);
+        threadCount.Change(2);
+        var (expected, expectedGradient) = KernelForwardBackward(qkv, heads, upstream, dropout: 0.1);
+        Assert.True(context.eq(expected).all().item<bool>());
+        Assert.True(gradient.eq(expectedGradient).all().item<bool>());
     }
 
     private static (Tensor Context, Tensor Gradient) KernelForwardBackward(Tensor qkv, int heads, Tensor upstream, double dropout)

@@ -73,23 +73,26 @@ public sealed class HashDropout : nn.Module<Tensor, Tensor>
         var target = TokenRows.Of(mask.view(rows, width));
         var threshold = CounterHash.Threshold(probability);
         var kept = 1f / (1f - probability);
-        var padded = (int)AttentionRowMath.RoundUp((int)width, Vector<float>.Count);
 
         // Large masks (padded attention weights: 16 × 12 × 128 × 128 per layer) are split over LibTorch's thread count.
-        var workers = input.numel() >= ParallelElements ? (int)Math.Min(torch.get_num_threads(), rows) : 1;
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
-        {
-            var factors = ArrayPool<float>.Shared.Rent(padded);
-            var span = factors.AsSpan(0, padded);
-            for (var row = rows * worker / workers; row < rows * (worker + 1) / workers; row++)
-            {
-                CounterHash.FillRow(CounterHash.RowKey(seed, (ulong)row), threshold, kept, span);
-                target.Write(row, 0, span[..(int)width]);
-            }
-
-            ArrayPool<float>.Shared.Return(factors);
-        });
+        IntraOpWorkers.Run(input.numel() >= ParallelElements ? rows : 1, (worker, workers) =>
+            FillRows(target, rows * worker / workers, rows * (worker + 1) / workers, (int)width, seed, threshold, kept));
 
         return mask;
+    }
+
+    /// <summary>Rows <paramref name="from"/> to <paramref name="to"/> (exclusive) of a mask <paramref name="width"/> wide.</summary>
+    private static void FillRows(TokenRows target, long from, long to, int width, ulong seed, uint threshold, float kept)
+    {
+        var padded = AttentionRowMath.RoundUp(width, Vector<float>.Count);
+        var factors = ArrayPool<float>.Shared.Rent(padded);
+        var span = factors.AsSpan(0, padded);
+        for (var row = from; row < to; row++)
+        {
+            CounterHash.FillRow(CounterHash.RowKey(seed, (ulong)row), threshold, kept, span);
+            target.Write(row, 0, span[..width]);
+        }
+
+        ArrayPool<float>.Shared.Return(factors);
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using TorchSharp;
 using static BertFineTune.Models.Layers.PackedAttention.AttentionRowMath;
 
 namespace BertFineTune.Models.Layers.PackedAttention;
@@ -34,26 +33,19 @@ internal static unsafe class PackedAttentionKernel
         Run(problem, (scratch, text, head) => BackwardPair(problem, qkv, logSumExp, contextGradient, qkvGradient, scratch, text, head));
 
     /// <summary>
-    /// The pairs spread over as many .NET threads as LibTorch has (<c>torch.get_num_threads()</c>), worker <c>w</c> of
-    /// <c>k</c> taking pairs <c>w, w + k, w + 2k, …</c>: each gets an even share of every text's heads. Each pair writes
-    /// its own rows and columns, so the result does not depend on the thread count.
+    /// The pairs spread over <see cref="IntraOpWorkers"/>: pair <c>i</c> is head <c>i mod heads</c> of text
+    /// <c>i / heads</c>, and worker <c>w</c> of <c>k</c> takes pairs <c>w, w + k, w + 2k, …</c>, an even share of every
+    /// text's heads. Each pair writes its own rows and columns, so the result does not depend on the thread count.
     /// </summary>
-    /// <remarks>
-    /// This pays only because LibTorch's OpenMP workers stop spinning soon after an op (<see cref="Native.OpenMpSpinWait"/>).
-    /// With libgomp's default spin a first version of this kernel ran a fortunes batch's attention no faster on two
-    /// threads than on one (fp32, 2 cores: forward 11.4 and 10.8 ms, backward 18.3 and 19.4 ms per batch of 6 layers):
-    /// the second core was busy spinning.
-    /// </remarks>
     private static void Run(PackedAttentionProblem problem, Action<Scratch, int, int> pair)
     {
-        var items = problem.WorkItems().ToArray();
-        var workers = Math.Clamp(torch.get_num_threads(), 1, items.Length);
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+        var pairs = problem.Lengths.Length * problem.Heads;
+        IntraOpWorkers.Run(pairs, (worker, workers) =>
         {
             using var scratch = new Scratch(problem.MaxLength, problem.HeadDim);
-            for (var i = worker; i < items.Length; i += workers)
+            for (var i = worker; i < pairs; i += workers)
             {
-                pair(scratch, items[i].Text, items[i].Head);
+                pair(scratch, i / problem.Heads, i % problem.Heads);
             }
         });
     }

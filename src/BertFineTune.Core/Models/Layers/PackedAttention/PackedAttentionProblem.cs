@@ -28,8 +28,4 @@ internal sealed record PackedAttentionProblem(int Heads, int HeadDim, long[] Sta
         var n = Lengths[text];
         return (n, Starts[text], AttentionRowMath.RoundUp(n, AttentionRowMath.RowBlock), AttentionRowMath.RoundUp(n, AttentionRowMath.ColumnBlock));
     }
-
-    /// <summary>Every (text, head) pair.</summary>
-    public IEnumerable<(int Text, int Head)> WorkItems() =>
-        Enumerable.Range(0, Lengths.Length).SelectMany(text => Enumerable.Range(0, Heads).Select(head => (text, head)));
 }
