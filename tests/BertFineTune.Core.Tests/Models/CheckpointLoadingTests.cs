@@ -31,6 +31,25 @@ public class CheckpointLoadingTests
         }
     }
 
+    [Theory]
+    [InlineData("tiny-bert", "hidden_dropout_prob")]
+    [InlineData("tiny-distilbert", "seq_classif_dropout")]
+    [InlineData("tiny-modernbert-cls", "mlp_dropout")]
+    public void A_dropout_probability_above_one_names_its_key(string name, string key)
+    {
+        var fixture = ModelFixture.Load(name);
+        using var dir = new TempDirectory();
+        CheckpointEditing.Derive(fixture.ModelFolder, dir.Path, w => w, c => c[key] = 1.5);
+
+        var error = Assert.Throws<UserErrorException>(() => AutoModelForSequenceClassification.FromPretrained(dir.Path, ModelLoadOptions.Default));
+
+        var single = Assert.Single(error.Errors);
+        Assert.Equal(ModelErrors.InvalidConfigValue, single.Code);
+        Assert.Equal(key, single.Key);
+        Assert.Contains("is 1.5, but a dropout probability lies between 0 and 1", single.Message);
+        Assert.Contains("Fix config.json", single.Message);
+    }
+
     [Fact]
     public void Missing_unexpected_and_wrong_shape_keys_are_each_listed()
     {

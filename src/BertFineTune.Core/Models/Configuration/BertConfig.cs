@@ -11,7 +11,7 @@ public sealed record BertConfig : TransformerEncoderConfig
     private BertConfig(ConfigJson json, string modelType, (IReadOnlyList<string>, ProblemType?) classification, EncoderDefaults defaults)
         : base(json, modelType, classification, defaults)
     {
-        ClassifierDropout = json.Double("classifier_dropout");
+        ClassifierDropout = json.Probability("classifier_dropout");
     }
 
     /// <summary>The encoder settings of another family whose encoder is BERT's module tree (ELECTRA).</summary>

@@ -68,6 +68,13 @@ public sealed class ConfigJson
 
     public double Double(string key, double fallback) => Double(key) ?? fallback;
 
+    /// <summary>A dropout probability: a number in [0, 1], or null where the key is absent.</summary>
+    public double? Probability(string key) => Double(key) is not { } p ? null
+        : p is >= 0 and <= 1 ? p
+        : throw Invalid(key, $"is {p.ToString(System.Globalization.CultureInfo.InvariantCulture)}, but a dropout probability lies between 0 and 1");
+
+    public double Probability(string key, double fallback) => Probability(key) ?? fallback;
+
     public bool Bool(string key, bool fallback) => Read<bool?>(key, "true or false", n => n.GetValueKind() switch
     {
         JsonValueKind.True => true,

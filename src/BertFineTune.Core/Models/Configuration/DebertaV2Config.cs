@@ -26,8 +26,8 @@ public sealed record DebertaV2Config : TransformerEncoderConfig
         NormRelEmbeddings = json.String("norm_rel_ebd", "none").ToLowerInvariant().Split('|').Select(s => s.Trim()).Contains("layer_norm");
         PoolerHiddenSize = json.Int("pooler_hidden_size", hidden);
         PoolerHiddenAct = json.String("pooler_hidden_act", "gelu");
-        PoolerDropout = json.Double("pooler_dropout", 0.0);
-        ClsDropout = json.Double("cls_dropout");
+        PoolerDropout = json.Probability("pooler_dropout", 0.0);
+        ClsDropout = json.Probability("cls_dropout");
     }
 
     /// <summary><c>embedding_size</c>; when it differs from <c>hidden_size</c>, <c>embed_proj</c> maps it (no bias).</summary>

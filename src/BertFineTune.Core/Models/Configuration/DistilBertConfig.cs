@@ -39,9 +39,9 @@ public sealed record DistilBertConfig : PretrainedModelConfig
             InitializerRange = json.Double("initializer_range", 0.02),
             HiddenDim = json.Int("hidden_dim", 3072),
             Activation = json.String("activation", "gelu"),
-            Dropout = json.Double("dropout", 0.1),
-            AttentionDropout = json.Double("attention_dropout", 0.1),
-            SeqClassifDropout = json.Double("seq_classif_dropout", 0.2),
+            Dropout = json.Probability("dropout", 0.1),
+            AttentionDropout = json.Probability("attention_dropout", 0.1),
+            SeqClassifDropout = json.Probability("seq_classif_dropout", 0.2),
             SinusoidalPosEmbds = json.Bool("sinusoidal_pos_embds", false),
         };
         ConfigChecks.Divisible(config);

@@ -13,7 +13,7 @@ public sealed record ElectraConfig : TransformerEncoderConfig
         : base(json, "electra", classification, new(256, 12, 4, 1024, 2, 1e-12, 0))
     {
         EmbeddingSize = json.Int("embedding_size", 128);
-        ClassifierDropout = json.Double("classifier_dropout");
+        ClassifierDropout = json.Probability("classifier_dropout");
     }
 
     public required int EmbeddingSize { get; init; }

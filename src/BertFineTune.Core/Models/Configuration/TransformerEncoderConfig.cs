@@ -26,8 +26,8 @@ public abstract record TransformerEncoderConfig : PretrainedModelConfig
         InitializerRange = json.Double("initializer_range", 0.02);
         IntermediateSize = json.Int("intermediate_size", defaults.IntermediateSize);
         HiddenAct = json.String("hidden_act", "gelu");
-        HiddenDropoutProb = json.Double("hidden_dropout_prob", 0.1);
-        AttentionProbsDropoutProb = json.Double("attention_probs_dropout_prob", 0.1);
+        HiddenDropoutProb = json.Probability("hidden_dropout_prob", 0.1);
+        AttentionProbsDropoutProb = json.Probability("attention_probs_dropout_prob", 0.1);
         TypeVocabSize = json.Int("type_vocab_size", defaults.TypeVocabSize);
         LayerNormEps = json.Double("layer_norm_eps", defaults.LayerNormEps);
     }
